@@ -1,0 +1,2 @@
+/* placeholder: being written */
+typedef int dpsctp_placeholder_t;
