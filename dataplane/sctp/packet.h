@@ -20,7 +20,7 @@ struct dpsctp_common_hdr {
 	uint16_t src_port; /**< source port */
 	uint16_t dst_port; /**< destination port */
 	uint32_t vtag;     /**< verification tag */
-	uint32_t checksum; /**< CRC32c value as RFC 9260 appendix A defines it (see below) */
+	uint32_t checksum; /**< CRC32c value as RFC 9260 appendix B defines it (see below) */
 };
 
 /** What dpsctp_packet_parse() learnt about a structurally valid packet. */
@@ -51,7 +51,7 @@ int dpsctp_common_hdr_build(struct dpsctp_wbuf *w, uint16_t src_port, uint16_t d
 /**
  * Store a CRC32c value in the checksum field of the packet at @p pkt.
  *
- * The value is the one RFC 9260 appendix A defines and dpsctp_crc32c() returns (32 zero bytes
+ * The value is the one RFC 9260 appendix B defines and dpsctp_crc32c() returns (32 zero bytes
  * give 0x8A9136AA). It is computed over the whole packet with the checksum field set to zero and
  * is stored least significant byte first: 0x8A9136AA goes on the wire as aa 91 36 8a, the byte
  * order of RFC 3720 B.4 (what Linux does with cpu_to_le32()).

@@ -2,6 +2,7 @@
 /* Chunk and parameter/cause TLV iteration and building (RFC 9260 3.2, 3.2.1). */
 
 #include <errno.h>
+#include <string.h>
 
 #include "tlv.h"
 
@@ -75,17 +76,15 @@ dpsctp_tlv_check_all(const uint8_t *p, const uint8_t *end)
 static int
 open_tlv(struct dpsctp_wbuf *w, size_t *mark, uint8_t b0, uint8_t b1)
 {
-	size_t start = w->len;
+	size_t pad = (4 - (w->len & 3)) & 3;
 	uint8_t *h;
 
-	if (dpsctp_wbuf_pad4(w) != 0)
+	/* Check for room first so that a failure writes nothing, not even the padding. */
+	if (pad + 4 > dpsctp_wbuf_room(w))
 		return -ENOSPC;
+	memset(dpsctp_wbuf_reserve(w, pad), 0, pad);
 	*mark = w->len;
 	h = dpsctp_wbuf_reserve(w, 4);
-	if (h == NULL) {
-		dpsctp_wbuf_rewind(w, start);
-		return -ENOSPC;
-	}
 	h[0] = b0;
 	h[1] = b1;
 	h[2] = 0;

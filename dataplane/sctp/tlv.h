@@ -9,6 +9,10 @@
  * multiple of 4. The receiver ignores what the padding bytes hold. Padding missing after the last
  * chunk of a packet or the last parameter of a chunk is accepted (RFC 9260 3.2 asks receivers to be
  * robust about the final padding).
+ *
+ * Builders pad relative to the start of the write buffer, which must therefore be the start of
+ * the packet (or at least 4-byte aligned with it): chunks and TLVs start on 4-byte boundaries of
+ * the packet. The value_len helpers assume a view filled by the decoders (len >= 4).
  */
 #ifndef DPSCTP_SCTP_TLV_H
 #define DPSCTP_SCTP_TLV_H
