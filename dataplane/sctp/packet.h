@@ -53,7 +53,7 @@ int dpsctp_common_hdr_build(struct dpsctp_wbuf *w, uint16_t src_port, uint16_t d
  *
  * The value is the one RFC 9260 appendix B defines and dpsctp_crc32c() returns (32 zero bytes
  * give 0x8A9136AA). It is computed over the whole packet with the checksum field set to zero and
- * is stored least significant byte first: 0x8A9136AA goes on the wire as aa 91 36 8a, the byte
+ * is stored least significant byte first: 0x8A9136AA goes on the wire as aa 36 91 8a, the byte
  * order of RFC 3720 B.4 (what Linux does with cpu_to_le32()).
  */
 static inline void

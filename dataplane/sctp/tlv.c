@@ -82,7 +82,8 @@ open_tlv(struct dpsctp_wbuf *w, size_t *mark, uint8_t b0, uint8_t b1)
 	/* Check for room first so that a failure writes nothing, not even the padding. */
 	if (pad + 4 > dpsctp_wbuf_room(w))
 		return -ENOSPC;
-	memset(dpsctp_wbuf_reserve(w, pad), 0, pad);
+	if (pad != 0)
+		memset(dpsctp_wbuf_reserve(w, pad), 0, pad);
 	*mark = w->len;
 	h = dpsctp_wbuf_reserve(w, 4);
 	h[0] = b0;

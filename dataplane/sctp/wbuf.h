@@ -62,12 +62,14 @@ dpsctp_wbuf_rewind(struct dpsctp_wbuf *w, size_t mark)
 static inline int
 dpsctp_wbuf_put(struct dpsctp_wbuf *w, const void *src, size_t n)
 {
-	uint8_t *p = dpsctp_wbuf_reserve(w, n);
+	uint8_t *p;
 
+	if (n == 0)
+		return 0;
+	p = dpsctp_wbuf_reserve(w, n);
 	if (p == NULL)
 		return -ENOSPC;
-	if (n != 0)
-		memcpy(p, src, n);
+	memcpy(p, src, n);
 	return 0;
 }
 
@@ -76,8 +78,11 @@ static inline int
 dpsctp_wbuf_pad4(struct dpsctp_wbuf *w)
 {
 	size_t pad = (4 - (w->len & 3)) & 3;
-	uint8_t *p = dpsctp_wbuf_reserve(w, pad);
+	uint8_t *p;
 
+	if (pad == 0)
+		return 0;
+	p = dpsctp_wbuf_reserve(w, pad);
 	if (p == NULL)
 		return -ENOSPC;
 	memset(p, 0, pad);
