@@ -273,7 +273,8 @@ dpsctp_idata_decode(const struct dpsctp_chunk *c, struct dpsctp_idata *out)
 	out->flags = c->flags;
 	out->tsn = dpsctp_get_be32(c->value);
 	out->sid = dpsctp_get_be16(c->value + 4);
-	/* value + 6: reserved, ignored on receipt */
+	/* RFC 8260 2.1: reserved, ignored on receipt; kept so that a capture re-encodes intact */
+	out->reserved = dpsctp_get_be16(c->value + 6);
 	out->mid = dpsctp_get_be32(c->value + 8);
 	/* RFC 8260 2.1: PPID when B is set (opaque, raw bytes), FSN when B is clear. */
 	if (c->flags & DPSCTP_DATA_FLAG_B) {
@@ -295,7 +296,7 @@ dpsctp_idata_build(struct dpsctp_wbuf *w, const struct dpsctp_idata *in)
 
 	dpsctp_put_be32(v, in->tsn);
 	dpsctp_put_be16(v + 4, in->sid);
-	dpsctp_put_be16(v + 6, 0);
+	dpsctp_put_be16(v + 6, in->reserved);
 	dpsctp_put_be32(v + 8, in->mid);
 	if (in->flags & DPSCTP_DATA_FLAG_B)
 		memcpy(v + 12, &in->ppid, sizeof(in->ppid));

@@ -88,6 +88,7 @@ struct dpsctp_idata {
 	uint8_t flags; /**< as on the wire: DPSCTP_DATA_FLAG_I/U/B/E, reserved bits kept */
 	uint32_t tsn;  /**< transmission sequence number, host order */
 	uint16_t sid;  /**< stream identifier, host order */
+	uint16_t reserved; /**< the 16 reserved bits after the SID: 0 when sent, kept as received */
 	uint32_t mid;  /**< message identifier, host order */
 	/**
 	 * RFC 8260 2.1: one 32-bit field read by the B bit. With B set it is the payload protocol

@@ -1891,3 +1891,24 @@ Test(chunk, every_truncation_of_a_valid_chunk_is_decoded_or_rejected_without_ove
 		}
 	}
 }
+
+/* Found by the packet fuzzer (tests/fuzz/crashers/packet/idata-reserved-bits-not-kept): the
+ * reserved 16 bits of I-DATA were dropped, so a received chunk did not re-encode intact. */
+Test(chunk, idata_reserved_bits_are_kept_and_rebuilt)
+{
+	static const uint8_t pkt[] = {0x40, 0x02, 0x00, 0x14, 0, 0, 0, 9, 0, 3, 0x3e, 0x3e,
+		0, 0, 0, 5, 0, 0, 0, 0x3c};
+	const uint8_t *p = pkt;
+	struct dpsctp_chunk c;
+	struct dpsctp_idata d;
+	struct dpsctp_wbuf w;
+	uint8_t out[32];
+
+	cr_assert_eq(dpsctp_chunk_next(&p, pkt + sizeof(pkt), &c), 1);
+	cr_assert_eq(dpsctp_idata_decode(&c, &d), 0);
+	cr_assert_eq(d.reserved, 0x3e3e);
+	dpsctp_wbuf_init(&w, out, sizeof(out));
+	cr_assert_eq(dpsctp_idata_build(&w, &d), 0);
+	cr_assert_eq(w.len, sizeof(pkt));
+	cr_assert_arr_eq(out, pkt, sizeof(pkt));
+}
