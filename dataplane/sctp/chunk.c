@@ -873,3 +873,62 @@ dpsctp_reconf_begin(struct dpsctp_wbuf *w, const struct dpsctp_reconf *in, size_
 {
 	return begin_chunk(w, DPSCTP_CHUNK_RECONF, 0, NULL, 0, in->params, in->params_len, mark);
 }
+
+/*
+ * Any chunk, by its type
+ */
+
+int
+dpsctp_chunk_decode(const struct dpsctp_chunk *c, union dpsctp_chunk_view *v)
+{
+	switch (c->type) {
+	case DPSCTP_CHUNK_DATA:
+		return dpsctp_data_decode(c, &v->data);
+	case DPSCTP_CHUNK_I_DATA:
+		return dpsctp_idata_decode(c, &v->idata);
+	case DPSCTP_CHUNK_INIT:
+		return dpsctp_init_decode(c, &v->init);
+	case DPSCTP_CHUNK_INIT_ACK:
+		return dpsctp_init_ack_decode(c, &v->init);
+	case DPSCTP_CHUNK_SACK:
+		return dpsctp_sack_decode(c, &v->sack);
+	case DPSCTP_CHUNK_HEARTBEAT:
+		return dpsctp_heartbeat_decode(c, &v->hb);
+	case DPSCTP_CHUNK_HEARTBEAT_ACK:
+		return dpsctp_heartbeat_ack_decode(c, &v->hb);
+	case DPSCTP_CHUNK_ABORT:
+		return dpsctp_abort_decode(c, &v->abort);
+	case DPSCTP_CHUNK_SHUTDOWN:
+		return dpsctp_shutdown_decode(c, &v->shutdown);
+	case DPSCTP_CHUNK_SHUTDOWN_ACK:
+		return dpsctp_shutdown_ack_decode(c);
+	case DPSCTP_CHUNK_ERROR:
+		return dpsctp_error_decode(c, &v->error);
+	case DPSCTP_CHUNK_COOKIE_ECHO:
+		return dpsctp_cookie_echo_decode(c, &v->cookie);
+	case DPSCTP_CHUNK_COOKIE_ACK:
+		return dpsctp_cookie_ack_decode(c);
+	case DPSCTP_CHUNK_ECNE:
+		return dpsctp_ecne_decode(c, &v->ecn);
+	case DPSCTP_CHUNK_CWR:
+		return dpsctp_cwr_decode(c, &v->ecn);
+	case DPSCTP_CHUNK_SHUTDOWN_COMPLETE:
+		return dpsctp_shutdown_complete_decode(c, &v->sc);
+	case DPSCTP_CHUNK_AUTH:
+		return dpsctp_auth_decode(c, &v->auth);
+	case DPSCTP_CHUNK_PAD:
+		return dpsctp_pad_decode(c, &v->pad);
+	case DPSCTP_CHUNK_FORWARD_TSN:
+		return dpsctp_forward_tsn_decode(c, &v->fwd);
+	case DPSCTP_CHUNK_I_FORWARD_TSN:
+		return dpsctp_iforward_tsn_decode(c, &v->ifwd);
+	case DPSCTP_CHUNK_ASCONF:
+		return dpsctp_asconf_decode(c, &v->asconf);
+	case DPSCTP_CHUNK_ASCONF_ACK:
+		return dpsctp_asconf_ack_decode(c, &v->asconf_ack);
+	case DPSCTP_CHUNK_RECONF:
+		return dpsctp_reconf_decode(c, &v->reconf);
+	default:
+		return -ENOENT;
+	}
+}

@@ -503,4 +503,38 @@ int dpsctp_reconf_decode(const struct dpsctp_chunk *c, struct dpsctp_reconf *out
  */
 int dpsctp_reconf_begin(struct dpsctp_wbuf *w, const struct dpsctp_reconf *in, size_t *mark);
 
+/**
+ * Any decoded chunk. The member in use is selected by the chunk type: INIT and INIT ACK share
+ * @c init, HEARTBEAT and HEARTBEAT ACK share @c hb, ECNE and CWR share @c ecn; SHUTDOWN ACK and
+ * COOKIE ACK have no fields.
+ */
+union dpsctp_chunk_view {
+	struct dpsctp_data data;                /**< DATA */
+	struct dpsctp_idata idata;              /**< I-DATA */
+	struct dpsctp_init init;                /**< INIT, INIT ACK */
+	struct dpsctp_sack sack;                /**< SACK */
+	struct dpsctp_heartbeat hb;             /**< HEARTBEAT, HEARTBEAT ACK */
+	struct dpsctp_abort abort;              /**< ABORT */
+	struct dpsctp_error error;              /**< ERROR */
+	struct dpsctp_shutdown shutdown;        /**< SHUTDOWN */
+	struct dpsctp_shutdown_complete sc;     /**< SHUTDOWN COMPLETE */
+	struct dpsctp_cookie_echo cookie;       /**< COOKIE ECHO */
+	struct dpsctp_ecn ecn;                  /**< ECNE, CWR */
+	struct dpsctp_auth auth;                /**< AUTH */
+	struct dpsctp_pad pad;                  /**< PAD */
+	struct dpsctp_forward_tsn fwd;          /**< FORWARD-TSN */
+	struct dpsctp_iforward_tsn ifwd;        /**< I-FORWARD-TSN */
+	struct dpsctp_asconf asconf;            /**< ASCONF */
+	struct dpsctp_asconf_ack asconf_ack;    /**< ASCONF-ACK */
+	struct dpsctp_reconf reconf;            /**< RE-CONFIG */
+};
+
+/**
+ * Decode @p c with the decoder of its own type: the one entry point the engine, the renderer and
+ * the fuzzers use.
+ * @return 0; -EBADMSG when malformed; -ENOENT when the codec does not know the type (the caller
+ *	applies dpsctp_chunk_unknown_action()). @p v is untouched on error.
+ */
+int dpsctp_chunk_decode(const struct dpsctp_chunk *c, union dpsctp_chunk_view *v);
+
 #endif /* DPSCTP_SCTP_CHUNK_H */

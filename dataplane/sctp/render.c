@@ -397,62 +397,6 @@ out_forward_tsn(struct out *o, const struct dpsctp_chunk *c)
 		out_printf(o, "%s]", n > LIST_MAX ? ",..." : "");
 }
 
-/* Decode with the chunk's own decoder first, so a malformed chunk is said to be malformed. */
-static int
-decode_known(const struct dpsctp_chunk *c, void *v)
-{
-	switch (c->type) {
-	case DPSCTP_CHUNK_DATA:
-		return dpsctp_data_decode(c, v);
-	case DPSCTP_CHUNK_I_DATA:
-		return dpsctp_idata_decode(c, v);
-	case DPSCTP_CHUNK_INIT:
-		return dpsctp_init_decode(c, v);
-	case DPSCTP_CHUNK_INIT_ACK:
-		return dpsctp_init_ack_decode(c, v);
-	case DPSCTP_CHUNK_SACK:
-		return dpsctp_sack_decode(c, v);
-	case DPSCTP_CHUNK_HEARTBEAT:
-		return dpsctp_heartbeat_decode(c, v);
-	case DPSCTP_CHUNK_HEARTBEAT_ACK:
-		return dpsctp_heartbeat_ack_decode(c, v);
-	case DPSCTP_CHUNK_ABORT:
-		return dpsctp_abort_decode(c, v);
-	case DPSCTP_CHUNK_SHUTDOWN:
-		return dpsctp_shutdown_decode(c, v);
-	case DPSCTP_CHUNK_SHUTDOWN_ACK:
-		return dpsctp_shutdown_ack_decode(c);
-	case DPSCTP_CHUNK_ERROR:
-		return dpsctp_error_decode(c, v);
-	case DPSCTP_CHUNK_COOKIE_ECHO:
-		return dpsctp_cookie_echo_decode(c, v);
-	case DPSCTP_CHUNK_COOKIE_ACK:
-		return dpsctp_cookie_ack_decode(c);
-	case DPSCTP_CHUNK_ECNE:
-		return dpsctp_ecne_decode(c, v);
-	case DPSCTP_CHUNK_CWR:
-		return dpsctp_cwr_decode(c, v);
-	case DPSCTP_CHUNK_SHUTDOWN_COMPLETE:
-		return dpsctp_shutdown_complete_decode(c, v);
-	case DPSCTP_CHUNK_AUTH:
-		return dpsctp_auth_decode(c, v);
-	case DPSCTP_CHUNK_PAD:
-		return dpsctp_pad_decode(c, v);
-	case DPSCTP_CHUNK_FORWARD_TSN:
-		return dpsctp_forward_tsn_decode(c, v);
-	case DPSCTP_CHUNK_I_FORWARD_TSN:
-		return dpsctp_iforward_tsn_decode(c, v);
-	case DPSCTP_CHUNK_ASCONF:
-		return dpsctp_asconf_decode(c, v);
-	case DPSCTP_CHUNK_ASCONF_ACK:
-		return dpsctp_asconf_ack_decode(c, v);
-	case DPSCTP_CHUNK_RECONF:
-		return dpsctp_reconf_decode(c, v);
-	default:
-		return -ENOENT;
-	}
-}
-
 static const char *const unknown_action[] = {
 	[DPSCTP_UNKNOWN_STOP] = "stop",
 	[DPSCTP_UNKNOWN_STOP_REPORT] = "stop+report",
@@ -463,28 +407,9 @@ static const char *const unknown_action[] = {
 static void
 out_chunk(struct out *o, const struct dpsctp_chunk *c)
 {
-	union {
-		struct dpsctp_data data;
-		struct dpsctp_idata idata;
-		struct dpsctp_init init;
-		struct dpsctp_sack sack;
-		struct dpsctp_heartbeat hb;
-		struct dpsctp_abort abort;
-		struct dpsctp_error error;
-		struct dpsctp_shutdown shutdown;
-		struct dpsctp_shutdown_complete sc;
-		struct dpsctp_cookie_echo ce;
-		struct dpsctp_ecn ecn;
-		struct dpsctp_auth auth;
-		struct dpsctp_pad pad;
-		struct dpsctp_forward_tsn fwd;
-		struct dpsctp_iforward_tsn ifwd;
-		struct dpsctp_asconf asconf;
-		struct dpsctp_asconf_ack asconf_ack;
-		struct dpsctp_reconf reconf;
-	} u;
+	union dpsctp_chunk_view u;
 	struct dpsctp_addr a;
-	int rc = decode_known(c, &u);
+	int rc = dpsctp_chunk_decode(c, &u);
 
 	out_chunk_type(o, c->type);
 	if (rc == -ENOENT) {
@@ -540,7 +465,7 @@ out_chunk(struct out *o, const struct dpsctp_chunk *c)
 		out_printf(o, "%s", u.sc.t ? " [T]" : "");
 		break;
 	case DPSCTP_CHUNK_COOKIE_ECHO:
-		out_printf(o, " cookie=%zu bytes", u.ce.cookie_len);
+		out_printf(o, " cookie=%zu bytes", u.cookie.cookie_len);
 		break;
 	case DPSCTP_CHUNK_ECNE:
 	case DPSCTP_CHUNK_CWR:

@@ -106,141 +106,78 @@ close_chunk(struct dpsctp_wbuf *w, int rc, size_t mark)
 	return rc != 0 ? rc : dpsctp_chunk_end(w, mark);
 }
 
-/* Rebuild a decoded chunk into scratch; returns the build result (-ENOENT: no builder). */
+/* Rebuild the decoded chunk @p v of type @p type into @p w (nested regions checked first). */
 static int
-rebuild(const struct dpsctp_chunk *c, struct dpsctp_wbuf *w)
+rebuild(uint8_t type, const union dpsctp_chunk_view *v, struct dpsctp_wbuf *w)
 {
-	union {
-		struct dpsctp_data data;
-		struct dpsctp_idata idata;
-		struct dpsctp_init init;
-		struct dpsctp_sack sack;
-		struct dpsctp_heartbeat hb;
-		struct dpsctp_abort abort;
-		struct dpsctp_error error;
-		struct dpsctp_shutdown shutdown;
-		struct dpsctp_shutdown_complete sc;
-		struct dpsctp_cookie_echo ce;
-		struct dpsctp_ecn ecn;
-		struct dpsctp_auth auth;
-		struct dpsctp_pad pad;
-		struct dpsctp_forward_tsn fwd;
-		struct dpsctp_iforward_tsn ifwd;
-		struct dpsctp_asconf asconf;
-		struct dpsctp_asconf_ack asconf_ack;
-		struct dpsctp_reconf reconf;
-	} u;
 	size_t mark = 0;
 	unsigned int i;
 
-	switch (c->type) {
+	switch (type) {
 	case DPSCTP_CHUNK_DATA:
-		if (dpsctp_data_decode(c, &u.data) != 0)
-			return -ENOENT;
-		return dpsctp_data_build(w, &u.data);
+		return dpsctp_data_build(w, &v->data);
 	case DPSCTP_CHUNK_I_DATA:
-		if (dpsctp_idata_decode(c, &u.idata) != 0)
-			return -ENOENT;
-		return dpsctp_idata_build(w, &u.idata);
+		return dpsctp_idata_build(w, &v->idata);
 	case DPSCTP_CHUNK_INIT:
-		if (dpsctp_init_decode(c, &u.init) != 0)
-			return -ENOENT;
-		tlvs(u.init.params, u.init.params_len, 0, 0);
-		return close_chunk(w, dpsctp_init_begin(w, &u.init, &mark), mark);
+		tlvs(v->init.params, v->init.params_len, 0, 0);
+		return close_chunk(w, dpsctp_init_begin(w, &v->init, &mark), mark);
 	case DPSCTP_CHUNK_INIT_ACK:
-		if (dpsctp_init_ack_decode(c, &u.init) != 0)
-			return -ENOENT;
-		tlvs(u.init.params, u.init.params_len, 0, 0);
-		return close_chunk(w, dpsctp_init_ack_begin(w, &u.init, &mark), mark);
+		tlvs(v->init.params, v->init.params_len, 0, 0);
+		return close_chunk(w, dpsctp_init_ack_begin(w, &v->init, &mark), mark);
 	case DPSCTP_CHUNK_SACK:
-		if (dpsctp_sack_decode(c, &u.sack) != 0)
-			return -ENOENT;
-		for (i = 0; i < u.sack.ngaps; i++)
-			dpsctp_sack_gap(&u.sack, i, &gaps[i].start, &gaps[i].end);
-		for (i = 0; i < u.sack.ndups; i++)
-			dups[i] = dpsctp_sack_dup(&u.sack, i);
-		return dpsctp_sack_build(w, u.sack.cum_tsn, u.sack.a_rwnd, gaps, u.sack.ngaps,
-			dups, u.sack.ndups);
+		for (i = 0; i < v->sack.ngaps; i++)
+			dpsctp_sack_gap(&v->sack, i, &gaps[i].start, &gaps[i].end);
+		for (i = 0; i < v->sack.ndups; i++)
+			dups[i] = dpsctp_sack_dup(&v->sack, i);
+		return dpsctp_sack_build(w, v->sack.cum_tsn, v->sack.a_rwnd, gaps, v->sack.ngaps,
+			dups, v->sack.ndups);
 	case DPSCTP_CHUNK_HEARTBEAT:
+		tlvs(v->hb.params, v->hb.params_len, 0, 0);
+		return close_chunk(w, dpsctp_heartbeat_begin(w, &v->hb, &mark), mark);
 	case DPSCTP_CHUNK_HEARTBEAT_ACK:
-		if (c->type == DPSCTP_CHUNK_HEARTBEAT ? dpsctp_heartbeat_decode(c, &u.hb) != 0 :
-							dpsctp_heartbeat_ack_decode(c, &u.hb) != 0)
-			return -ENOENT;
-		tlvs(u.hb.params, u.hb.params_len, 0, 0);
-		return close_chunk(w,
-			c->type == DPSCTP_CHUNK_HEARTBEAT ?
-				dpsctp_heartbeat_begin(w, &u.hb, &mark) :
-				dpsctp_heartbeat_ack_begin(w, &u.hb, &mark),
-			mark);
+		tlvs(v->hb.params, v->hb.params_len, 0, 0);
+		return close_chunk(w, dpsctp_heartbeat_ack_begin(w, &v->hb, &mark), mark);
 	case DPSCTP_CHUNK_ABORT:
-		if (dpsctp_abort_decode(c, &u.abort) != 0)
-			return -ENOENT;
-		tlvs(u.abort.causes, u.abort.causes_len, 1, 0);
-		return close_chunk(w, dpsctp_abort_begin(w, &u.abort, &mark), mark);
+		tlvs(v->abort.causes, v->abort.causes_len, 1, 0);
+		return close_chunk(w, dpsctp_abort_begin(w, &v->abort, &mark), mark);
 	case DPSCTP_CHUNK_ERROR:
-		if (dpsctp_error_decode(c, &u.error) != 0)
-			return -ENOENT;
-		tlvs(u.error.causes, u.error.causes_len, 1, 0);
-		return close_chunk(w, dpsctp_error_begin(w, &u.error, &mark), mark);
+		tlvs(v->error.causes, v->error.causes_len, 1, 0);
+		return close_chunk(w, dpsctp_error_begin(w, &v->error, &mark), mark);
 	case DPSCTP_CHUNK_SHUTDOWN:
-		if (dpsctp_shutdown_decode(c, &u.shutdown) != 0)
-			return -ENOENT;
-		return dpsctp_shutdown_build(w, &u.shutdown);
+		return dpsctp_shutdown_build(w, &v->shutdown);
 	case DPSCTP_CHUNK_SHUTDOWN_ACK:
-		return dpsctp_shutdown_ack_decode(c) != 0 ? -ENOENT : dpsctp_shutdown_ack_build(w);
+		return dpsctp_shutdown_ack_build(w);
 	case DPSCTP_CHUNK_COOKIE_ACK:
-		return dpsctp_cookie_ack_decode(c) != 0 ? -ENOENT : dpsctp_cookie_ack_build(w);
+		return dpsctp_cookie_ack_build(w);
 	case DPSCTP_CHUNK_SHUTDOWN_COMPLETE:
-		if (dpsctp_shutdown_complete_decode(c, &u.sc) != 0)
-			return -ENOENT;
-		return dpsctp_shutdown_complete_build(w, &u.sc);
+		return dpsctp_shutdown_complete_build(w, &v->sc);
 	case DPSCTP_CHUNK_COOKIE_ECHO:
-		if (dpsctp_cookie_echo_decode(c, &u.ce) != 0)
-			return -ENOENT;
-		return dpsctp_cookie_echo_build(w, &u.ce);
+		return dpsctp_cookie_echo_build(w, &v->cookie);
 	case DPSCTP_CHUNK_ECNE:
-		if (dpsctp_ecne_decode(c, &u.ecn) != 0)
-			return -ENOENT;
-		return dpsctp_ecne_build(w, &u.ecn);
+		return dpsctp_ecne_build(w, &v->ecn);
 	case DPSCTP_CHUNK_CWR:
-		if (dpsctp_cwr_decode(c, &u.ecn) != 0)
-			return -ENOENT;
-		return dpsctp_cwr_build(w, &u.ecn);
+		return dpsctp_cwr_build(w, &v->ecn);
 	case DPSCTP_CHUNK_AUTH:
-		if (dpsctp_auth_decode(c, &u.auth) != 0)
-			return -ENOENT;
-		return dpsctp_auth_build(w, &u.auth);
-	case DPSCTP_CHUNK_PAD:
-		/* PAD content is ignored by definition: the rebuilt one is all zeros. */
-		return -ENOENT;
+		return dpsctp_auth_build(w, &v->auth);
 	case DPSCTP_CHUNK_FORWARD_TSN:
-		if (dpsctp_forward_tsn_decode(c, &u.fwd) != 0)
-			return -ENOENT;
-		for (i = 0; i < u.fwd.nstreams; i++)
-			dpsctp_forward_tsn_stream(&u.fwd, i, &fwd[i]);
-		return dpsctp_forward_tsn_build(w, u.fwd.new_cum_tsn, fwd, u.fwd.nstreams);
+		for (i = 0; i < v->fwd.nstreams; i++)
+			dpsctp_forward_tsn_stream(&v->fwd, i, &fwd[i]);
+		return dpsctp_forward_tsn_build(w, v->fwd.new_cum_tsn, fwd, v->fwd.nstreams);
 	case DPSCTP_CHUNK_I_FORWARD_TSN:
-		if (dpsctp_iforward_tsn_decode(c, &u.ifwd) != 0)
-			return -ENOENT;
-		for (i = 0; i < u.ifwd.nstreams; i++)
-			dpsctp_iforward_tsn_stream(&u.ifwd, i, &ifwd[i]);
-		return dpsctp_iforward_tsn_build(w, u.ifwd.new_cum_tsn, ifwd, u.ifwd.nstreams);
+		for (i = 0; i < v->ifwd.nstreams; i++)
+			dpsctp_iforward_tsn_stream(&v->ifwd, i, &ifwd[i]);
+		return dpsctp_iforward_tsn_build(w, v->ifwd.new_cum_tsn, ifwd, v->ifwd.nstreams);
 	case DPSCTP_CHUNK_ASCONF:
-		if (dpsctp_asconf_decode(c, &u.asconf) != 0)
-			return -ENOENT;
-		tlvs(u.asconf.params, u.asconf.params_len, 0, 0);
-		return close_chunk(w, dpsctp_asconf_begin(w, &u.asconf, &mark), mark);
+		tlvs(v->asconf.params, v->asconf.params_len, 0, 0);
+		return close_chunk(w, dpsctp_asconf_begin(w, &v->asconf, &mark), mark);
 	case DPSCTP_CHUNK_ASCONF_ACK:
-		if (dpsctp_asconf_ack_decode(c, &u.asconf_ack) != 0)
-			return -ENOENT;
-		tlvs(u.asconf_ack.params, u.asconf_ack.params_len, 0, 0);
-		return close_chunk(w, dpsctp_asconf_ack_begin(w, &u.asconf_ack, &mark), mark);
+		tlvs(v->asconf_ack.params, v->asconf_ack.params_len, 0, 0);
+		return close_chunk(w, dpsctp_asconf_ack_begin(w, &v->asconf_ack, &mark), mark);
 	case DPSCTP_CHUNK_RECONF:
-		if (dpsctp_reconf_decode(c, &u.reconf) != 0)
-			return -ENOENT;
-		tlvs(u.reconf.params, u.reconf.params_len, 0, 0);
-		return close_chunk(w, dpsctp_reconf_begin(w, &u.reconf, &mark), mark);
+		tlvs(v->reconf.params, v->reconf.params_len, 0, 0);
+		return close_chunk(w, dpsctp_reconf_begin(w, &v->reconf, &mark), mark);
 	default:
+		/* PAD: its content is ignored by definition, the rebuilt one is all zeros. */
 		return -ENOENT;
 	}
 }
@@ -249,14 +186,17 @@ static void
 one_chunk(const struct dpsctp_chunk *c)
 {
 	const uint8_t *orig = c->value - 4;
+	union dpsctp_chunk_view v;
 	struct dpsctp_wbuf w;
 	uint16_t len;
 	char line[256];
 	int rc;
 
 	(void)dpsctp_chunk_render(c, line, sizeof(line));
+	if (dpsctp_chunk_decode(c, &v) != 0)
+		return;
 	dpsctp_wbuf_init(&w, scratch, sizeof(scratch));
-	rc = rebuild(c, &w);
+	rc = rebuild(c->type, &v, &w);
 	if (rc == -ENOENT)
 		return;
 	CHECK(rc == 0);
