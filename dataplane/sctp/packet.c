@@ -26,7 +26,7 @@ static bool
 must_be_alone(uint8_t type)
 {
 	return type == DPSCTP_CHUNK_INIT || type == DPSCTP_CHUNK_INIT_ACK ||
-		type == DPSCTP_CHUNK_SHUTDOWN_COMPLETE;
+	       type == DPSCTP_CHUNK_SHUTDOWN_COMPLETE;
 }
 
 int

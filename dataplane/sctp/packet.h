@@ -45,8 +45,8 @@ dpsctp_packet_has(const struct dpsctp_packet_info *pi, uint8_t type)
  * Write a common header with a zero checksum at the start of @p w.
  * @return 0 or -ENOSPC.
  */
-int dpsctp_common_hdr_build(struct dpsctp_wbuf *w, uint16_t src_port, uint16_t dst_port,
-	uint32_t vtag);
+int dpsctp_common_hdr_build(
+	struct dpsctp_wbuf *w, uint16_t src_port, uint16_t dst_port, uint32_t vtag);
 
 /**
  * Store a CRC32c value in the checksum field of the packet at @p pkt.

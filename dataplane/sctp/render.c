@@ -432,8 +432,8 @@ out_chunk(struct out *o, const struct dpsctp_chunk *c)
 		out_data_flags(o, u.idata.flags);
 		out_printf(o, " tsn=%u sid=%u mid=%u", u.idata.tsn, u.idata.sid, u.idata.mid);
 		if (u.idata.flags & DPSCTP_DATA_FLAG_B)
-			out_printf(o, " ppid=0x%08x",
-				dpsctp_get_be32((const uint8_t *)&u.idata.ppid));
+			out_printf(
+				o, " ppid=0x%08x", dpsctp_get_be32((const uint8_t *)&u.idata.ppid));
 		else
 			out_printf(o, " fsn=%u", u.idata.fsn);
 		out_printf(o, " len=%zu", u.idata.payload_len);
@@ -535,7 +535,8 @@ dpsctp_packet_render(const uint8_t *pkt, size_t len, char *out, size_t cap)
 		return o.len;
 	}
 	out_printf(&o, "SCTP %u > %u vtag=0x%08x crc=0x%08x\n", dpsctp_get_be16(pkt),
-		dpsctp_get_be16(pkt + 2), dpsctp_get_be32(pkt + 4), dpsctp_packet_get_checksum(pkt));
+		dpsctp_get_be16(pkt + 2), dpsctp_get_be32(pkt + 4),
+		dpsctp_packet_get_checksum(pkt));
 	p = pkt + DPSCTP_COMMON_HDR_LEN;
 	while ((rc = dpsctp_chunk_next(&p, end, &c)) > 0) {
 		out_printf(&o, "  ");
@@ -544,8 +545,8 @@ dpsctp_packet_render(const uint8_t *pkt, size_t len, char *out, size_t cap)
 		n++;
 	}
 	if (rc < 0)
-		out_printf(&o, "  malformed: chunk structure broken at byte %zu\n",
-			(size_t)(p - pkt));
+		out_printf(
+			&o, "  malformed: chunk structure broken at byte %zu\n", (size_t)(p - pkt));
 	else if (n == 0)
 		out_printf(&o, "  malformed: no chunk\n");
 	terminate(&o);

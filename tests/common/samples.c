@@ -19,17 +19,18 @@
 /* Addresses from 198.18.0.0/15 (RFC 2544 benchmarking) and 2001:db8::/32 (documentation). */
 static const struct dpsctp_addr v4a = {4, {198, 18, 0, 1}};
 static const struct dpsctp_addr v4b = {4, {198, 19, 255, 254}};
-static const struct dpsctp_addr v6a = {6, {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}};
+static const struct dpsctp_addr v6a = {
+	6, {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}};
 
 static const uint8_t random32[32] = {0x5a, 0x0f, 0x33, 0xc4, 0x12, 0x99, 0xab, 0x01, 0x7e, 0x66,
 	0x10, 0x20, 0x30, 0x40, 0x50, 0x60, 0x70, 0x80, 0x90, 0xa0, 0xb0, 0xc0, 0xd0, 0xe0, 0xf0,
 	0x0a, 0x1b, 0x2c, 0x3d, 0x4e, 0x5f, 0x61};
 
-#define TRY(x)                                                                                     \
-	do {                                                                                       \
-		int rc_ = (x);                                                                     \
-		if (rc_ != 0)                                                                      \
-			return rc_;                                                                \
+#define TRY(x)                      \
+	do {                        \
+		int rc_ = (x);      \
+		if (rc_ != 0)       \
+			return rc_; \
 	} while (0)
 
 static int
@@ -88,11 +89,14 @@ s_init_all_params(struct dpsctp_wbuf *w)
 {
 	static const uint8_t addr_types[] = {0, DPSCTP_PARAM_IPV4, 0, DPSCTP_PARAM_IPV6};
 	static const uint8_t exts[] = {DPSCTP_CHUNK_FORWARD_TSN, DPSCTP_CHUNK_ASCONF,
-		DPSCTP_CHUNK_ASCONF_ACK, DPSCTP_CHUNK_RECONF, DPSCTP_CHUNK_AUTH, DPSCTP_CHUNK_I_DATA,
-		DPSCTP_CHUNK_I_FORWARD_TSN, DPSCTP_CHUNK_PAD};
+		DPSCTP_CHUNK_ASCONF_ACK, DPSCTP_CHUNK_RECONF, DPSCTP_CHUNK_AUTH,
+		DPSCTP_CHUNK_I_DATA, DPSCTP_CHUNK_I_FORWARD_TSN, DPSCTP_CHUNK_PAD};
 	static const uint8_t chunks[] = {DPSCTP_CHUNK_ASCONF, DPSCTP_CHUNK_ASCONF_ACK};
 	static const uint8_t hmacs[] = {0, DPSCTP_HMAC_SHA256, 0, DPSCTP_HMAC_SHA1};
-	struct dpsctp_init in = {.init_tag = 0x0badcafe, .a_rwnd = 106496, .os = 10, .mis = 65535,
+	struct dpsctp_init in = {.init_tag = 0x0badcafe,
+		.a_rwnd = 106496,
+		.os = 10,
+		.mis = 65535,
 		.initial_tsn = 0xfffffff0};
 	size_t mark;
 
@@ -119,7 +123,8 @@ s_init_host_name(struct dpsctp_wbuf *w)
 {
 	static const char host[] = "sgw1.example.net";
 	static const uint8_t addr_types[] = {0, DPSCTP_PARAM_HOST_NAME};
-	struct dpsctp_init in = {.init_tag = 1, .a_rwnd = 65536, .os = 1, .mis = 1, .initial_tsn = 7};
+	struct dpsctp_init in = {
+		.init_tag = 1, .a_rwnd = 65536, .os = 1, .mis = 1, .initial_tsn = 7};
 	size_t mark;
 
 	TRY(dpsctp_init_begin(w, &in, &mark));
@@ -134,8 +139,8 @@ s_init_ack_cookie(struct dpsctp_wbuf *w)
 	static const uint8_t cookie[45] = {0x01, 0x02, 0x03, 0xc0, 0x0c, 0x1e};
 	static const uint8_t unknown_param[] = {0x80, 0x77, 0x00, 0x06, 0xde, 0xad};
 	static const uint8_t exts[] = {DPSCTP_CHUNK_FORWARD_TSN, DPSCTP_CHUNK_RECONF};
-	struct dpsctp_init in = {.init_tag = 0x5eed5eed, .a_rwnd = 1048576, .os = 16, .mis = 16,
-		.initial_tsn = 1};
+	struct dpsctp_init in = {
+		.init_tag = 0x5eed5eed, .a_rwnd = 1048576, .os = 16, .mis = 16, .initial_tsn = 1};
 	size_t mark;
 
 	TRY(dpsctp_init_ack_begin(w, &in, &mark));
@@ -152,8 +157,12 @@ s_cookie_echo_data(struct dpsctp_wbuf *w)
 	static const uint8_t cookie[45] = {0x01, 0x02, 0x03, 0xc0, 0x0c, 0x1e};
 	static const char msg[] = "M3UA ASPUP";
 	struct dpsctp_cookie_echo ce = {cookie, sizeof(cookie)};
-	struct dpsctp_data d = {.flags = DPSCTP_DATA_FLAG_B | DPSCTP_DATA_FLAG_E, .tsn = 1,
-		.sid = 0, .ssn = 0, .payload = (const uint8_t *)msg, .payload_len = sizeof(msg) - 1};
+	struct dpsctp_data d = {.flags = DPSCTP_DATA_FLAG_B | DPSCTP_DATA_FLAG_E,
+		.tsn = 1,
+		.sid = 0,
+		.ssn = 0,
+		.payload = (const uint8_t *)msg,
+		.payload_len = sizeof(msg) - 1};
 
 	d.ppid = 0;
 	memcpy(&d.ppid, "\x00\x00\x00\x03", 4); /* M3UA */
@@ -196,10 +205,19 @@ static int
 s_idata(struct dpsctp_wbuf *w)
 {
 	static const uint8_t payload[33] = {0x20, 0x15};
-	struct dpsctp_idata first = {.flags = DPSCTP_DATA_FLAG_B, .tsn = 10, .sid = 3, .mid = 5,
-		.payload = payload, .payload_len = 32};
-	struct dpsctp_idata last = {.flags = DPSCTP_DATA_FLAG_E, .tsn = 11, .sid = 3, .mid = 5,
-		.fsn = 1, .payload = payload, .payload_len = 33};
+	struct dpsctp_idata first = {.flags = DPSCTP_DATA_FLAG_B,
+		.tsn = 10,
+		.sid = 3,
+		.mid = 5,
+		.payload = payload,
+		.payload_len = 32};
+	struct dpsctp_idata last = {.flags = DPSCTP_DATA_FLAG_E,
+		.tsn = 11,
+		.sid = 3,
+		.mid = 5,
+		.fsn = 1,
+		.payload = payload,
+		.payload_len = 33};
 
 	memcpy(&first.ppid, "\x00\x00\x00\x3c", 4); /* NGAP */
 	TRY(dpsctp_idata_build(w, &first));
@@ -328,8 +346,8 @@ s_error_rfc9260_causes(struct dpsctp_wbuf *w)
 static int
 s_error_ext_causes(struct dpsctp_wbuf *w)
 {
-	static const uint8_t del_ip[] = {0xc0, 0x02, 0x00, 0x10, 0, 0, 0, 1, 0, 5, 0, 8, 198, 18,
-		0, 1};
+	static const uint8_t del_ip[] = {
+		0xc0, 0x02, 0x00, 0x10, 0, 0, 0, 1, 0, 5, 0, 8, 198, 18, 0, 1};
 	static const uint16_t codes[] = {DPSCTP_CAUSE_DELETE_LAST_ADDR,
 		DPSCTP_CAUSE_RESOURCE_SHORTAGE, DPSCTP_CAUSE_DELETE_SOURCE_ADDR,
 		DPSCTP_CAUSE_NO_AUTHORIZATION};
@@ -379,10 +397,10 @@ s_iforward_tsn(struct dpsctp_wbuf *w)
 static int
 s_auth_asconf(struct dpsctp_wbuf *w)
 {
-	struct dpsctp_auth au = {.key_id = 0, .hmac_id = DPSCTP_HMAC_SHA256, .hmac = NULL,
-		.hmac_len = 32};
-	struct dpsctp_asconf as = {.serial = 0x10000001, .addr_type = DPSCTP_PARAM_IPV4,
-		.addr = v4a.bytes};
+	struct dpsctp_auth au = {
+		.key_id = 0, .hmac_id = DPSCTP_HMAC_SHA256, .hmac = NULL, .hmac_len = 32};
+	struct dpsctp_asconf as = {
+		.serial = 0x10000001, .addr_type = DPSCTP_PARAM_IPV4, .addr = v4a.bytes};
 	struct dpsctp_param p;
 	size_t mark;
 
@@ -410,8 +428,8 @@ s_asconf_ack(struct dpsctp_wbuf *w)
 
 	TRY(dpsctp_asconf_ack_begin(w, &aa, &mark));
 	TRY(put_u32(w, DPSCTP_PARAM_SUCCESS_IND, 1));
-	p = (struct dpsctp_param){.type = DPSCTP_PARAM_ERROR_CAUSE_IND,
-		.u.error_ind = {2, {causes, sizeof(causes)}}};
+	p = (struct dpsctp_param){
+		.type = DPSCTP_PARAM_ERROR_CAUSE_IND, .u.error_ind = {2, {causes, sizeof(causes)}}};
 	TRY(put_param(w, &p));
 	return dpsctp_chunk_end(w, mark);
 }
@@ -428,8 +446,8 @@ s_reconf_reset_requests(struct dpsctp_wbuf *w)
 	p = (struct dpsctp_param){.type = DPSCTP_PARAM_OUT_SSN_RESET_REQ,
 		.u.out_reset = {100, 200, 4000, {streams, 3}}};
 	TRY(put_param(w, &p));
-	p = (struct dpsctp_param){.type = DPSCTP_PARAM_IN_SSN_RESET_REQ,
-		.u.in_reset = {101, {streams, 2}}};
+	p = (struct dpsctp_param){
+		.type = DPSCTP_PARAM_IN_SSN_RESET_REQ, .u.in_reset = {101, {streams, 2}}};
 	TRY(put_param(w, &p));
 	return dpsctp_chunk_end(w, mark);
 }
@@ -467,11 +485,11 @@ s_reconf_add_streams(struct dpsctp_wbuf *w)
 	size_t mark;
 
 	TRY(dpsctp_reconf_begin(w, &rc, &mark));
-	p = (struct dpsctp_param){.type = DPSCTP_PARAM_ADD_OUT_STREAMS_REQ,
-		.u.add_streams = {103, 16, 0}};
+	p = (struct dpsctp_param){
+		.type = DPSCTP_PARAM_ADD_OUT_STREAMS_REQ, .u.add_streams = {103, 16, 0}};
 	TRY(put_param(w, &p));
-	p = (struct dpsctp_param){.type = DPSCTP_PARAM_ADD_IN_STREAMS_REQ,
-		.u.add_streams = {104, 8, 0}};
+	p = (struct dpsctp_param){
+		.type = DPSCTP_PARAM_ADD_IN_STREAMS_REQ, .u.add_streams = {104, 8, 0}};
 	TRY(put_param(w, &p));
 	return dpsctp_chunk_end(w, mark);
 }

@@ -29,10 +29,10 @@ static uint32_t dups[16384];
 static struct dpsctp_fwd_stream fwd[16384];
 static struct dpsctp_ifwd_stream ifwd[8192];
 
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond))                                                                       \
-			abort();                                                                   \
+#define CHECK(cond)              \
+	do {                     \
+		if (!(cond))     \
+			abort(); \
 	} while (0)
 
 static void tlvs(const uint8_t *p, size_t n, int causes, int depth);

@@ -119,8 +119,8 @@ main(int argc, char **argv)
 			const char *sep = "";
 
 			if (n < 0) {
-				fprintf(stderr, "%s: sample %s: %s\n", argv[0], dpsctp_sample_name(i),
-					strerror(-n));
+				fprintf(stderr, "%s: sample %s: %s\n", argv[0],
+					dpsctp_sample_name(i), strerror(-n));
 				return 1;
 			}
 			l2l3(frame, v6, (size_t)n);
