@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Writes the seed corpus of the packet fuzzer: every sample packet (tests/common/samples.h) and a
- * few cut-short copies of each. Usage: write_seeds DIR (scripts/fuzz.sh --seed runs it).
+ * few cut-short copies of each. Usage: write_seeds DIR (scripts/fuzz.sh --seeds runs it).
  */
 #include <stdio.h>
 
