@@ -84,6 +84,14 @@ dpsctp_cause_code_known(uint16_t code)
 	return cause_find(code) != NULL;
 }
 
+bool
+dpsctp_cause_holds_params(uint16_t code)
+{
+	const struct cause_desc *d = cause_find(code);
+
+	return d != NULL && (d->shape == SH_TLV || d->shape == SH_REGION);
+}
+
 /*
  * Does the nested region [p, p + n) have the structure @p shape asks for? One TLV or one chunk
  * may be followed by (some of) its padding.

@@ -73,4 +73,11 @@ const char *dpsctp_cause_name(uint16_t code);
 /** Does the codec know cause code @p code? */
 bool dpsctp_cause_code_known(uint16_t code);
 
+/**
+ * Does a cause with this code carry parameters (u.raw is a region of parameter TLVs: Unresolvable
+ * Address, Unrecognized Parameters, Restart with New Addresses and the RFC 5061 causes that quote
+ * an ASCONF parameter)?
+ */
+bool dpsctp_cause_holds_params(uint16_t code);
+
 #endif /* DPSCTP_SCTP_CAUSE_H */

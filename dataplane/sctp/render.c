@@ -294,16 +294,9 @@ out_cause(struct out *o, const struct dpsctp_tlv *t, int depth)
 		out_printf(o, " ");
 		out_text(o, c.u.raw.data, c.u.raw.len);
 		break;
-	case DPSCTP_CAUSE_UNRESOLVABLE_ADDR:
-	case DPSCTP_CAUSE_UNRECOGNIZED_PARAMS:
-	case DPSCTP_CAUSE_RESTART_NEW_ADDRS:
-	case DPSCTP_CAUSE_DELETE_LAST_ADDR:
-	case DPSCTP_CAUSE_RESOURCE_SHORTAGE:
-	case DPSCTP_CAUSE_DELETE_SOURCE_ADDR:
-	case DPSCTP_CAUSE_NO_AUTHORIZATION:
-		out_tlvs(o, c.u.raw.data, c.u.raw.len, false, depth + 1);
-		break;
-	default: /* empty causes */
+	default:
+		if (dpsctp_cause_holds_params(c.code))
+			out_tlvs(o, c.u.raw.data, c.u.raw.len, false, depth + 1);
 		break;
 	}
 }

@@ -37,24 +37,6 @@ static struct dpsctp_ifwd_stream ifwd[8192];
 
 static void tlvs(const uint8_t *p, size_t n, int causes, int depth);
 
-/* Causes whose value is a region of parameters (u.raw). */
-static int
-cause_nests_params(uint16_t code)
-{
-	switch (code) {
-	case DPSCTP_CAUSE_UNRESOLVABLE_ADDR:
-	case DPSCTP_CAUSE_UNRECOGNIZED_PARAMS:
-	case DPSCTP_CAUSE_RESTART_NEW_ADDRS:
-	case DPSCTP_CAUSE_DELETE_LAST_ADDR:
-	case DPSCTP_CAUSE_RESOURCE_SHORTAGE:
-	case DPSCTP_CAUSE_DELETE_SOURCE_ADDR:
-	case DPSCTP_CAUSE_NO_AUTHORIZATION:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
 /* A parameter or cause that decodes must rebuild byte for byte (header included). */
 static void
 one_tlv(const struct dpsctp_tlv *t, int causes, int depth)
@@ -68,7 +50,7 @@ one_tlv(const struct dpsctp_tlv *t, int causes, int depth)
 	if (causes) {
 		if (dpsctp_cause_decode(t, &c) != 0)
 			return;
-		if (cause_nests_params(c.code))
+		if (dpsctp_cause_holds_params(c.code))
 			tlvs(c.u.raw.data, c.u.raw.len, 0, depth + 1);
 		dpsctp_wbuf_init(&w, scratch, sizeof(scratch));
 		rc = dpsctp_cause_build(&w, &c);

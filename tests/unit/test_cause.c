@@ -624,3 +624,21 @@ Test(cause, whatever_decodes_builds_back_to_the_same_bytes)
 			}
 	}
 }
+
+Test(cause, exactly_the_causes_that_quote_parameters_say_they_hold_params)
+{
+	static const uint16_t holders[] = {DPSCTP_CAUSE_UNRESOLVABLE_ADDR,
+		DPSCTP_CAUSE_UNRECOGNIZED_PARAMS, DPSCTP_CAUSE_RESTART_NEW_ADDRS,
+		DPSCTP_CAUSE_DELETE_LAST_ADDR, DPSCTP_CAUSE_RESOURCE_SHORTAGE,
+		DPSCTP_CAUSE_DELETE_SOURCE_ADDR, DPSCTP_CAUSE_NO_AUTHORIZATION};
+	unsigned int code, i, n = 0;
+	bool want;
+
+	for (code = 0; code <= 0xffff; code++) {
+		for (want = false, i = 0; i < sizeof(holders) / sizeof(holders[0]); i++)
+			want |= holders[i] == code;
+		cr_assert_eq(dpsctp_cause_holds_params((uint16_t)code), want, "code %#x", code);
+		n += want;
+	}
+	cr_assert_eq(n, 7);
+}
