@@ -5,7 +5,7 @@
 set -euo pipefail
 
 DPSCTP_PACKAGES=(
-	build-essential meson ninja-build pkg-config python3 python3-pyelftools
+	build-essential meson ninja-build pkg-config python3
 	libdpdk-dev dpdk           # DPDK 22.11 (EAL, PMDs, rte_hash_crc, dpdk-testpmd)
 	libisal-dev                # ISA-L: CRC32c folding kernels
 	libssl-dev                 # OpenSSL libcrypto: HMAC for state cookies
