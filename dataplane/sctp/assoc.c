@@ -1,0 +1,650 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The association: its life (create, end, release), the user primitives of RFC 9260 section 10,
+ * its timers (deadlines only) and the control chunks it sends.
+ */
+#include <string.h>
+
+#include "assoc.h"
+#include "cause.h"
+#include "initparam.h"
+#include "packet.h"
+
+static const char *const state_names[DPSCTP_STATE_COUNT] = {
+	[DPSCTP_CLOSED] = "CLOSED",
+	[DPSCTP_COOKIE_WAIT] = "COOKIE-WAIT",
+	[DPSCTP_COOKIE_ECHOED] = "COOKIE-ECHOED",
+	[DPSCTP_ESTABLISHED] = "ESTABLISHED",
+	[DPSCTP_SHUTDOWN_PENDING] = "SHUTDOWN-PENDING",
+	[DPSCTP_SHUTDOWN_SENT] = "SHUTDOWN-SENT",
+	[DPSCTP_SHUTDOWN_RECEIVED] = "SHUTDOWN-RECEIVED",
+	[DPSCTP_SHUTDOWN_ACK_SENT] = "SHUTDOWN-ACK-SENT",
+};
+
+const char *
+dpsctp_state_name(enum dpsctp_state s)
+{
+	return (unsigned int)s < DPSCTP_STATE_COUNT ? state_names[s] : "?";
+}
+
+uint32_t
+dpsctp_assoc_random32(struct dpsctp_endpoint *ep)
+{
+	uint32_t v;
+
+	ep->env.random(ep->env.ctx, &v, sizeof(v));
+	return v;
+}
+
+uint32_t
+dpsctp_assoc_random_tag(struct dpsctp_endpoint *ep)
+{
+	uint32_t v;
+
+	/* 5.3.1: a verification tag is never 0 */
+	do
+		v = dpsctp_assoc_random32(ep);
+	while (v == 0);
+	return v;
+}
+
+struct dpsctp_assoc *
+dpsctp_assoc_new(struct dpsctp_endpoint *ep, uint64_t now)
+{
+	struct dpsctp_assoc *a = ep->env.alloc(ep->env.ctx, sizeof(*a));
+	unsigned int t;
+
+	(void)now;
+	if (a == NULL) {
+		ep->stats.drops[DPSCTP_DROP_NO_MEMORY]++;
+		return NULL;
+	}
+	memset(a, 0, sizeof(*a));
+	a->ep = ep;
+	do
+		a->id = ++ep->next_id;
+	while (a->id == 0 || dpsctp_endpoint_assoc_by_id(ep, a->id) != NULL);
+	a->state = DPSCTP_CLOSED;
+	for (t = 0; t < DPSCTP_TIMER_COUNT; t++)
+		a->deadline[t] = DPSCTP_NEVER;
+	dpsctp_rto_init(&a->rto, ep->cfg.rto_initial, ep->cfg.rto_min, ep->cfg.rto_max);
+	a->os_wanted = ep->cfg.os;
+	a->next = ep->assocs;
+	ep->assocs = a;
+	ep->nassocs++;
+	return a;
+}
+
+void
+dpsctp_assoc_release(struct dpsctp_assoc *a)
+{
+	struct dpsctp_endpoint *ep = a->ep;
+
+	if (ep->cb.assoc_free != NULL)
+		ep->cb.assoc_free(ep->cb.ctx, a);
+	dpsctp_ep_unlink(ep, a);
+	if (a->cookie != NULL)
+		ep->env.free(ep->env.ctx, a->cookie, a->cookie_len);
+	if (a->hb_ack_info != NULL && a->hb_ack_info != a->hb_ack_inline)
+		ep->env.free(ep->env.ctx, a->hb_ack_info, a->hb_ack_len);
+	ep->stats.assocs_closed++;
+	ep->env.free(ep->env.ctx, a, sizeof(*a));
+}
+
+void
+dpsctp_assoc_set_state(struct dpsctp_assoc *a, enum dpsctp_state s)
+{
+	enum dpsctp_state from = a->state;
+
+	if (from == s)
+		return;
+	a->state = s;
+	if (a->ep->cb.state_change != NULL)
+		a->ep->cb.state_change(a->ep->cb.ctx, a, from, s);
+}
+
+void
+dpsctp_assoc_event(struct dpsctp_assoc *a, const struct dpsctp_event *ev)
+{
+	if (a->ep->cb.event != NULL)
+		a->ep->cb.event(a->ep->cb.ctx, a, ev);
+}
+
+bool
+dpsctp_assoc_has_peer_addr(const struct dpsctp_assoc *a, const struct dpsctp_addr *addr)
+{
+	return dpsctp_addr_list_has(a->peer_addrs, a->npeer_addrs, addr);
+}
+
+/* ---- timers ---- */
+
+/* 8.3: "On an idle destination address that is allowed to heartbeat, it is recommended that a
+ * HEARTBEAT chunk is sent once per RTO of that destination address plus the protocol parameter
+ * 'HB.interval', with jittering of +/- 50% of the RTO value". */
+static uint64_t
+hb_period(struct dpsctp_assoc *a)
+{
+	uint64_t rto = a->rto.rto;
+	uint64_t jitter = rto == 0 ? 0 : (uint64_t)dpsctp_assoc_random32(a->ep) % (rto + 1);
+
+	return a->ep->cfg.hb_interval + rto / 2 + jitter;
+}
+
+void
+dpsctp_assoc_timer_start(struct dpsctp_assoc *a, enum dpsctp_timer t, uint64_t now)
+{
+	a->retrans[t] = 0;
+	switch (t) {
+	case DPSCTP_T5_GUARD:
+		a->deadline[t] = now + a->ep->cfg.shutdown_guard;
+		break;
+	case DPSCTP_T_HEARTBEAT:
+		a->deadline[t] = a->ep->cfg.hb_interval == 0 ? DPSCTP_NEVER : now + hb_period(a);
+		break;
+	default:
+		a->deadline[t] = now + a->rto.rto;
+		break;
+	}
+}
+
+void
+dpsctp_assoc_timer_stop(struct dpsctp_assoc *a, enum dpsctp_timer t)
+{
+	a->deadline[t] = DPSCTP_NEVER;
+	a->retrans[t] = 0;
+}
+
+uint64_t
+dpsctp_assoc_next_deadline(const struct dpsctp_assoc *a)
+{
+	uint64_t d = DPSCTP_NEVER;
+	unsigned int t;
+
+	for (t = 0; t < DPSCTP_TIMER_COUNT; t++)
+		if (a->deadline[t] < d)
+			d = a->deadline[t];
+	return d;
+}
+
+/* T1-init / T1-cookie (5.1 and 6.3.3): retransmit with RTO back-off, up to Max.Init.Retransmits,
+ * then "abort the initialization process and report the error to the SCTP user". */
+static bool
+t1_expired(struct dpsctp_assoc *a, enum dpsctp_timer t, uint64_t now)
+{
+	a->ep->stats.t1_expiries++;
+	if (++a->retrans[t] > a->ep->cfg.max_init_retrans) {
+		dpsctp_assoc_end(a, t == DPSCTP_T1_INIT ? DPSCTP_ABORT_T1_INIT : DPSCTP_ABORT_T1_COOKIE,
+			false, 0, NULL, 0, NULL, 0, DPSCTP_EV_CANT_STR_ASSOC);
+		return false;
+	}
+	dpsctp_rto_backoff(&a->rto);
+	a->pending |= t == DPSCTP_T1_INIT ? DPSCTP_SEND_INIT : DPSCTP_SEND_COOKIE_ECHO;
+	a->deadline[t] = now + a->rto.rto;
+	return true;
+}
+
+/* T2-shutdown (9.2): retransmit SHUTDOWN or SHUTDOWN ACK; past Association.Max.Retrans the
+ * peer is unreachable. */
+static bool
+t2_expired(struct dpsctp_assoc *a, uint64_t now)
+{
+	a->ep->stats.t2_expiries++;
+	a->retrans[DPSCTP_T2_SHUTDOWN]++;
+	if (++a->error_count > a->ep->cfg.assoc_max_retrans) {
+		dpsctp_assoc_end(a, DPSCTP_ABORT_T2_SHUTDOWN, true, 0, NULL, 0, NULL, 0,
+			DPSCTP_EV_COMM_LOST);
+		return false;
+	}
+	dpsctp_rto_backoff(&a->rto);
+	a->pending |= a->state == DPSCTP_SHUTDOWN_SENT ? DPSCTP_SEND_SHUTDOWN :
+							 DPSCTP_SEND_SHUTDOWN_ACK;
+	a->deadline[DPSCTP_T2_SHUTDOWN] = now + a->rto.rto;
+	return true;
+}
+
+/* Heartbeat (8.3): an unanswered HEARTBEAT counts as an error and backs the RTO off; past
+ * Association.Max.Retrans the association is lost (8.1). */
+static bool
+hb_expired(struct dpsctp_assoc *a, uint64_t now)
+{
+	if (a->hb_outstanding) {
+		dpsctp_rto_backoff(&a->rto);
+		if (++a->error_count > a->ep->cfg.assoc_max_retrans) {
+			dpsctp_assoc_end(a, DPSCTP_ABORT_HB_MAX_RETRANS, true, 0, NULL, 0, NULL, 0,
+				DPSCTP_EV_COMM_LOST);
+			return false;
+		}
+	}
+	a->ep->env.random(a->ep->env.ctx, &a->hb_nonce, sizeof(a->hb_nonce));
+	a->hb_outstanding = true;
+	a->hb_sent = now;
+	a->pending |= DPSCTP_SEND_HEARTBEAT;
+	a->deadline[DPSCTP_T_HEARTBEAT] = now + hb_period(a);
+	return true;
+}
+
+void
+dpsctp_assoc_expire(struct dpsctp_assoc *a, uint64_t now)
+{
+	unsigned int t;
+
+	for (t = 0; t < DPSCTP_TIMER_COUNT; t++) {
+		bool alive = true;
+
+		if (a->deadline[t] > now)
+			continue;
+		a->deadline[t] = DPSCTP_NEVER;
+		switch (t) {
+		case DPSCTP_T1_INIT:
+		case DPSCTP_T1_COOKIE:
+			alive = t1_expired(a, t, now);
+			break;
+		case DPSCTP_T2_SHUTDOWN:
+			alive = t2_expired(a, now);
+			break;
+		case DPSCTP_T5_GUARD:
+			/* 9.2: "the sender SHOULD abort the association by sending an ABORT chunk" */
+			dpsctp_assoc_end(a, DPSCTP_ABORT_T5_GUARD, true, 0, NULL, 0, NULL, 0,
+				DPSCTP_EV_COMM_LOST);
+			alive = false;
+			break;
+		case DPSCTP_T_HEARTBEAT:
+			alive = hb_expired(a, now);
+			break;
+		}
+		if (!alive)
+			return;
+	}
+}
+
+/* ---- ending ---- */
+
+void
+dpsctp_assoc_queue_cause(struct dpsctp_assoc *a, uint16_t code, const void *data, size_t len)
+{
+	struct dpsctp_wbuf w;
+	size_t mark;
+
+	dpsctp_wbuf_init(&w, a->err_buf, sizeof(a->err_buf));
+	w.len = a->err_len;
+	if (dpsctp_tlv_begin(&w, code, &mark) != 0 || dpsctp_wbuf_put(&w, data, len) != 0 ||
+		dpsctp_tlv_end(&w, mark) != 0)
+		return; /* the ERROR chunk is full: this cause is not reported */
+	a->err_len = w.len;
+	a->pending |= DPSCTP_SEND_ERROR;
+	a->ep->stats.errors_sent++;
+}
+
+void
+dpsctp_assoc_end(struct dpsctp_assoc *a, enum dpsctp_abort_code code, bool send_abort,
+	uint16_t cause, const void *data, size_t len, const uint8_t *peer_causes,
+	size_t peer_causes_len, enum dpsctp_assoc_change_state ev_state)
+{
+	struct dpsctp_endpoint *ep = a->ep;
+	struct dpsctp_event ev;
+
+	ep->stats.aborts[code]++;
+	if (send_abort) {
+		uint8_t type = DPSCTP_CHUNK_ABORT;
+
+		/* 8.4 rule 3 / 8.5.1: without the peer's tag (COOKIE-WAIT) our own tag with the T bit
+		 * is all we can send */
+		if (a->peer_vtag != 0)
+			dpsctp_ep_reply_ctrl(ep, a->peer_port, a->peer_vtag, &a->primary, &type, 1, 0,
+				cause, data, len);
+		else
+			dpsctp_ep_reply_ctrl(ep, a->peer_port, a->local_vtag, &a->primary, &type, 1,
+				DPSCTP_CHUNK_FLAG_T, cause, data, len);
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.type = DPSCTP_EV_ASSOC_CHANGE;
+	ev.assoc_id = a->id;
+	ev.u.assoc_change.state = ev_state;
+	ev.u.assoc_change.outbound_streams = a->os;
+	ev.u.assoc_change.inbound_streams = a->mis;
+	ev.u.assoc_change.info = peer_causes;
+	ev.u.assoc_change.info_len = peer_causes_len;
+	if (peer_causes_len >= DPSCTP_TLV_HDR_LEN)
+		ev.u.assoc_change.error = dpsctp_get_be16(peer_causes);
+	else
+		ev.u.assoc_change.error = cause;
+	dpsctp_assoc_set_state(a, DPSCTP_CLOSED);
+	dpsctp_assoc_event(a, &ev);
+	dpsctp_assoc_release(a);
+}
+
+void
+dpsctp_assoc_close(struct dpsctp_assoc *a, bool send_shutdown_complete)
+{
+	struct dpsctp_endpoint *ep = a->ep;
+	struct dpsctp_event ev;
+
+	if (send_shutdown_complete) {
+		uint8_t type = DPSCTP_CHUNK_SHUTDOWN_COMPLETE;
+
+		dpsctp_ep_reply_ctrl(ep, a->peer_port, a->peer_vtag, &a->primary, &type, 1, 0, 0,
+			NULL, 0);
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.type = DPSCTP_EV_ASSOC_CHANGE;
+	ev.assoc_id = a->id;
+	ev.u.assoc_change.state = DPSCTP_EV_SHUTDOWN_COMP;
+	ev.u.assoc_change.outbound_streams = a->os;
+	ev.u.assoc_change.inbound_streams = a->mis;
+	dpsctp_assoc_set_state(a, DPSCTP_CLOSED);
+	dpsctp_assoc_event(a, &ev);
+	dpsctp_assoc_release(a);
+}
+
+/* ---- output ---- */
+
+static int
+put_init(struct dpsctp_assoc *a, struct dpsctp_wbuf *w)
+{
+	struct dpsctp_endpoint *ep = a->ep;
+	struct dpsctp_init in = {
+		.init_tag = a->local_vtag,
+		.a_rwnd = ep->cfg.a_rwnd,
+		.os = a->os_wanted,
+		.mis = ep->cfg.mis,
+		.initial_tsn = a->local_itsn,
+	};
+	struct dpsctp_local_params lp = {
+		.addrs = ep->addrs,
+		.naddrs = ep->naddrs,
+		.cookie_preservative_ms = a->preservative_ms,
+		.has_adaptation = ep->cfg.has_adaptation,
+		.adaptation = ep->cfg.adaptation_ind,
+	};
+	size_t mark;
+	int rc;
+
+	rc = dpsctp_init_begin(w, &in, &mark);
+	if (rc == 0)
+		rc = dpsctp_local_params_build(w, &lp);
+	if (rc == 0)
+		rc = dpsctp_chunk_end(w, mark);
+	return rc;
+}
+
+static int
+put_heartbeat(struct dpsctp_assoc *a, struct dpsctp_wbuf *w)
+{
+	struct dpsctp_heartbeat hb = {0};
+	uint8_t info[33];
+	size_t mark;
+	int rc;
+
+	dpsctp_put_be64(info, a->hb_nonce);
+	dpsctp_put_be64(info + 8, a->hb_sent);
+	info[16] = a->primary.remote.family;
+	memcpy(info + 17, a->primary.remote.bytes, 16);
+	rc = dpsctp_heartbeat_begin(w, &hb, &mark);
+	if (rc == 0)
+		rc = dpsctp_tlv_put(w, DPSCTP_PARAM_HEARTBEAT_INFO, info, sizeof(info));
+	if (rc == 0)
+		rc = dpsctp_chunk_end(w, mark);
+	if (rc == 0)
+		a->ep->stats.hb_sent++;
+	return rc;
+}
+
+static int
+put_hb_ack(struct dpsctp_assoc *a, struct dpsctp_wbuf *w)
+{
+	struct dpsctp_heartbeat hb = {0};
+	size_t mark;
+	int rc;
+
+	rc = dpsctp_heartbeat_ack_begin(w, &hb, &mark);
+	if (rc == 0)
+		rc = dpsctp_wbuf_put(w, a->hb_ack_info, a->hb_ack_len);
+	if (rc == 0)
+		rc = dpsctp_chunk_end(w, mark);
+	return rc;
+}
+
+static int
+put_error(struct dpsctp_assoc *a, struct dpsctp_wbuf *w)
+{
+	struct dpsctp_error e = {0};
+	size_t mark;
+	int rc;
+
+	rc = dpsctp_error_begin(w, &e, &mark);
+	if (rc == 0)
+		rc = dpsctp_wbuf_put(w, a->err_buf, a->err_len);
+	if (rc == 0)
+		rc = dpsctp_chunk_end(w, mark);
+	return rc;
+}
+
+/* Append one pending control chunk; on success clear its bit. Chunks that do not fit stay
+ * pending for the next packet. */
+static void
+put_one(struct dpsctp_assoc *a, struct dpsctp_wbuf *w, uint32_t bit)
+{
+	size_t mark = w->len;
+	int rc = -EINVAL;
+
+	if ((a->pending & bit) == 0)
+		return;
+	switch (bit) {
+	case DPSCTP_SEND_COOKIE_ECHO: {
+		struct dpsctp_cookie_echo ce = {.cookie = a->cookie, .cookie_len = a->cookie_len};
+
+		rc = a->cookie == NULL ? -ENOENT : dpsctp_cookie_echo_build(w, &ce);
+		break;
+	}
+	case DPSCTP_SEND_COOKIE_ACK:
+		rc = dpsctp_cookie_ack_build(w);
+		break;
+	case DPSCTP_SEND_SHUTDOWN: {
+		struct dpsctp_shutdown s = {.cum_tsn = a->cum_tsn_recv};
+
+		rc = dpsctp_shutdown_build(w, &s);
+		break;
+	}
+	case DPSCTP_SEND_SHUTDOWN_ACK:
+		rc = dpsctp_shutdown_ack_build(w);
+		break;
+	case DPSCTP_SEND_HEARTBEAT:
+		rc = put_heartbeat(a, w);
+		break;
+	case DPSCTP_SEND_HEARTBEAT_ACK:
+		rc = put_hb_ack(a, w);
+		break;
+	case DPSCTP_SEND_ERROR:
+		rc = put_error(a, w);
+		if (rc == 0)
+			a->err_len = 0;
+		break;
+	}
+	if (rc == -ENOSPC) {
+		dpsctp_wbuf_rewind(w, mark);
+		return;
+	}
+	if (rc != 0)
+		dpsctp_wbuf_rewind(w, mark);
+	/* built, or impossible to build (e.g. no cookie): either way not pending any more */
+	a->pending &= ~bit;
+}
+
+size_t
+dpsctp_assoc_output(struct dpsctp_assoc *a, uint8_t *buf, size_t cap, struct dpsctp_path *path,
+	uint64_t now)
+{
+	/* 5.1: COOKIE ECHO first, then what may be bundled with it (ERROR reporting the INIT ACK's
+	 * parameters); the rest in a fixed order */
+	static const uint32_t order[] = {
+		DPSCTP_SEND_COOKIE_ECHO,
+		DPSCTP_SEND_ERROR,
+		DPSCTP_SEND_COOKIE_ACK,
+		DPSCTP_SEND_SHUTDOWN,
+		DPSCTP_SEND_SHUTDOWN_ACK,
+		DPSCTP_SEND_HEARTBEAT_ACK,
+		DPSCTP_SEND_HEARTBEAT,
+	};
+	struct dpsctp_wbuf w;
+	unsigned int i;
+
+	(void)now;
+	if (a->pending == 0)
+		return 0;
+	dpsctp_wbuf_init(&w, buf, cap);
+	if ((a->pending & DPSCTP_SEND_INIT) != 0) {
+		/* 5.1: INIT travels alone, with a Verification Tag of 0 */
+		a->pending &= ~DPSCTP_SEND_INIT;
+		if (dpsctp_common_hdr_build(&w, a->ep->port, a->peer_port, 0) != 0 ||
+			put_init(a, &w) != 0)
+			return 0;
+		*path = a->primary;
+		return w.len;
+	}
+	if (dpsctp_common_hdr_build(&w, a->ep->port, a->peer_port, a->peer_vtag) != 0)
+		return 0;
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		put_one(a, &w, order[i]);
+	if (w.len == DPSCTP_COMMON_HDR_LEN)
+		return 0;
+	*path = a->primary;
+	return w.len;
+}
+
+/* ---- primitives and accessors ---- */
+
+int
+dpsctp_associate(struct dpsctp_endpoint *ep, const struct dpsctp_addr *peers, size_t npeers,
+	uint16_t peer_port, uint16_t os, uint64_t now, struct dpsctp_assoc **out)
+{
+	const struct dpsctp_addr *local = NULL;
+	struct dpsctp_assoc *a, *b;
+	size_t i, j;
+
+	if (ep == NULL || peers == NULL || npeers == 0 || npeers > DPSCTP_MAX_ADDRS ||
+		peer_port == 0 || out == NULL)
+		return -EINVAL;
+	for (i = 0; i < npeers; i++)
+		if (peers[i].family != 4 && peers[i].family != 6)
+			return -EINVAL;
+	/* the source address: ours of the same family as the first peer address (which local
+	 * address reaches which peer is the caller's knowledge; multihoming refines this) */
+	for (j = 0; j < ep->naddrs && local == NULL; j++)
+		if (ep->addrs[j].family == peers[0].family)
+			local = &ep->addrs[j];
+	if (local == NULL)
+		return -EINVAL;
+	for (b = ep->assocs; b != NULL; b = b->next)
+		for (i = 0; i < npeers; i++)
+			if (b->peer_port == peer_port && dpsctp_assoc_has_peer_addr(b, &peers[i]))
+				return -EADDRINUSE;
+	a = dpsctp_assoc_new(ep, now);
+	if (a == NULL)
+		return -ENOMEM;
+	a->peer_port = peer_port;
+	if (os != 0)
+		a->os_wanted = os;
+	for (i = 0; i < npeers; i++)
+		dpsctp_addr_list_add(a->peer_addrs, &a->npeer_addrs, &peers[i]);
+	a->primary.local = *local;
+	a->primary.remote = peers[0];
+	/* 5.1: random non-zero Initiate Tag, random initial TSN */
+	a->local_vtag = dpsctp_assoc_random_tag(ep);
+	a->local_itsn = dpsctp_assoc_random32(ep);
+	a->next_tsn = a->local_itsn;
+	dpsctp_assoc_set_state(a, DPSCTP_COOKIE_WAIT);
+	a->pending |= DPSCTP_SEND_INIT;
+	dpsctp_assoc_timer_start(a, DPSCTP_T1_INIT, now);
+	*out = a;
+	return 0;
+}
+
+int
+dpsctp_assoc_shutdown(struct dpsctp_assoc *a, uint64_t now)
+{
+	switch (a->state) {
+	case DPSCTP_COOKIE_WAIT:
+		/* nothing reached the peer's state yet: just forget it */
+		dpsctp_assoc_close(a, false);
+		return 0;
+	case DPSCTP_COOKIE_ECHOED:
+		/* the peer may already hold a TCB: tell it with an ABORT */
+		dpsctp_assoc_end(a, DPSCTP_ABORT_USER, true, 0, NULL, 0, NULL, 0,
+			DPSCTP_EV_SHUTDOWN_COMP);
+		return 0;
+	case DPSCTP_ESTABLISHED:
+		/* 9.2: SHUTDOWN-PENDING until all outstanding data is acknowledged (none is yet),
+		 * then SHUTDOWN, T2-shutdown and the T5 guard, SHUTDOWN-SENT */
+		dpsctp_assoc_set_state(a, DPSCTP_SHUTDOWN_PENDING);
+		dpsctp_assoc_timer_stop(a, DPSCTP_T_HEARTBEAT);
+		a->pending |= DPSCTP_SEND_SHUTDOWN;
+		dpsctp_assoc_set_state(a, DPSCTP_SHUTDOWN_SENT);
+		dpsctp_assoc_timer_start(a, DPSCTP_T2_SHUTDOWN, now);
+		dpsctp_assoc_timer_start(a, DPSCTP_T5_GUARD, now);
+		return 0;
+	default:
+		return -ENOTCONN;
+	}
+}
+
+int
+dpsctp_assoc_abort(struct dpsctp_assoc *a, const void *reason, size_t len, uint64_t now)
+{
+	bool early = a->state == DPSCTP_COOKIE_WAIT || a->state == DPSCTP_COOKIE_ECHOED;
+
+	(void)now;
+	if (len > 1024 || (len > 0 && reason == NULL))
+		return -EINVAL;
+	/* 9.1 and 3.3.10.12: ABORT with the User-Initiated Abort cause and the user's reason; in
+	 * COOKIE-WAIT the peer has nothing to abort */
+	dpsctp_assoc_end(a, DPSCTP_ABORT_USER, a->state != DPSCTP_COOKIE_WAIT,
+		DPSCTP_CAUSE_USER_ABORT, reason, len, NULL, 0,
+		early ? DPSCTP_EV_CANT_STR_ASSOC : DPSCTP_EV_COMM_LOST);
+	return 0;
+}
+
+uint32_t
+dpsctp_assoc_id(const struct dpsctp_assoc *a)
+{
+	return a->id;
+}
+
+enum dpsctp_state
+dpsctp_assoc_state(const struct dpsctp_assoc *a)
+{
+	return a->state;
+}
+
+void
+dpsctp_assoc_set_user(struct dpsctp_assoc *a, void *user)
+{
+	a->user = user;
+}
+
+void *
+dpsctp_assoc_user(const struct dpsctp_assoc *a)
+{
+	return a->user;
+}
+
+void
+dpsctp_assoc_get_status(const struct dpsctp_assoc *a, struct dpsctp_assoc_status *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->state = a->state;
+	st->local_vtag = a->local_vtag;
+	st->peer_vtag = a->peer_vtag;
+	st->peer_port = a->peer_port;
+	st->outbound_streams = a->os;
+	st->inbound_streams = a->mis;
+	st->peer_rwnd = a->peer_rwnd;
+	st->local_initial_tsn = a->local_itsn;
+	st->peer_initial_tsn = a->peer_itsn;
+	st->srtt = a->rto.srtt;
+	st->rttvar = a->rto.rttvar;
+	st->rto = a->rto.rto;
+	st->primary = a->primary;
+	st->npeer_addrs = a->npeer_addrs;
+	st->peer_adaptation = a->peer_adaptation;
+	st->peer_has_adaptation = a->peer_has_adaptation;
+}

@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Internal: the association and endpoint structures shared by the engine's modules
+ * (endpoint.c, assoc.c, sm.c, sideeffect.c). Not for users of the engine: see engine.h.
+ */
+#ifndef DPSCTP_SCTP_ASSOC_H
+#define DPSCTP_SCTP_ASSOC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cookie.h"
+#include "engine.h"
+#include "rto.h"
+#include "tlv.h"
+#include "chunk.h"
+
+/** Association timers (RFC 9260 section 4 and 9.2, 8.3); each is only a deadline. */
+enum dpsctp_timer {
+	DPSCTP_T1_INIT = 0,   /**< T1-init (COOKIE-WAIT) */
+	DPSCTP_T1_COOKIE,     /**< T1-cookie (COOKIE-ECHOED) */
+	DPSCTP_T2_SHUTDOWN,   /**< T2-shutdown (SHUTDOWN-SENT, SHUTDOWN-ACK-SENT) */
+	DPSCTP_T5_GUARD,      /**< T5-shutdown-guard */
+	DPSCTP_T_HEARTBEAT,   /**< heartbeat on the idle primary path */
+	DPSCTP_TIMER_COUNT
+};
+
+/** Control chunks waiting for dpsctp_endpoint_output (bits). */
+enum {
+	DPSCTP_SEND_INIT = 1u << 0,
+	DPSCTP_SEND_COOKIE_ECHO = 1u << 1,
+	DPSCTP_SEND_COOKIE_ACK = 1u << 2,
+	DPSCTP_SEND_SHUTDOWN = 1u << 3,
+	DPSCTP_SEND_SHUTDOWN_ACK = 1u << 4,
+	DPSCTP_SEND_HEARTBEAT = 1u << 5,
+	DPSCTP_SEND_HEARTBEAT_ACK = 1u << 6,
+	DPSCTP_SEND_ERROR = 1u << 7,
+};
+
+/** Error causes queued for the next ERROR chunk, bytes. */
+#define DPSCTP_ERR_QUEUE 512
+/** Largest Heartbeat Info we echo, bytes (bigger HEARTBEATs are answered from a heap copy). */
+#define DPSCTP_HB_INFO_INLINE 64
+
+struct dpsctp_assoc {
+	struct dpsctp_endpoint *ep;
+	struct dpsctp_assoc *next; /* endpoint list */
+	uint32_t id;
+	enum dpsctp_state state;
+
+	/* tags (5.1, 5.2.2) */
+	uint32_t local_vtag;
+	uint32_t peer_vtag;
+	uint32_t local_tie_tag;
+	uint32_t peer_tie_tag;
+
+	/* sequence space */
+	uint32_t local_itsn;
+	uint32_t next_tsn;
+	uint32_t peer_itsn;
+	uint32_t cum_tsn_recv; /* last TSN received in sequence */
+
+	/* what was negotiated */
+	uint16_t peer_port;
+	uint16_t os_wanted; /* what we asked for in INIT / offered in INIT ACK */
+	uint16_t os;
+	uint16_t mis;
+	uint32_t peer_rwnd;
+	bool peer_has_adaptation;
+	uint32_t peer_adaptation;
+
+	/* addresses; primary path */
+	struct dpsctp_addr peer_addrs[DPSCTP_MAX_ADDRS];
+	size_t npeer_addrs;
+	struct dpsctp_path primary;
+	struct dpsctp_rto rto;
+
+	/* timers: deadline and retransmission count each */
+	uint64_t deadline[DPSCTP_TIMER_COUNT];
+	uint32_t retrans[DPSCTP_TIMER_COUNT];
+	uint32_t error_count; /* 8.1 association error counter */
+
+	/* handshake */
+	uint8_t *cookie; /* State Cookie to echo (COOKIE-ECHOED), from env->alloc */
+	size_t cookie_len;
+	uint64_t cookie_sent;     /* when COOKIE ECHO was first sent (RTT, Karn) */
+	uint32_t stale_count;     /* Stale Cookie errors received (5.2.6) */
+	uint32_t preservative_ms; /* Cookie Preservative for the next INIT */
+
+	/* heartbeat (8.3) */
+	uint64_t hb_nonce;
+	uint64_t hb_sent;
+	bool hb_outstanding;
+	uint8_t *hb_ack_info; /* Heartbeat Info to echo */
+	size_t hb_ack_len;
+	uint8_t hb_ack_inline[DPSCTP_HB_INFO_INLINE];
+
+	/* control chunks to send; queued error causes */
+	uint32_t pending;
+	size_t err_len;
+	uint8_t err_buf[DPSCTP_ERR_QUEUE];
+
+	void *user;
+};
+
+/** A stateless answer (INIT ACK, ABORT, SHUTDOWN COMPLETE) or an association's last words. */
+struct dpsctp_reply {
+	uint8_t *buf;
+	size_t len;
+	struct dpsctp_path path;
+};
+
+#define DPSCTP_REPLY_QUEUE 32
+
+struct dpsctp_endpoint {
+	struct dpsctp_env env;
+	struct dpsctp_callbacks cb;
+	struct dpsctp_proto_config cfg;
+	uint16_t port;
+	bool listening;
+	struct dpsctp_addr addrs[DPSCTP_MAX_ADDRS];
+	size_t naddrs;
+
+	/* 5.1.3: the secret MACing cookies, rotated; [0] current, [1] previous */
+	uint8_t secret[2][DPSCTP_COOKIE_KEY_LEN];
+	uint64_t secret_rotate_at;
+
+	struct dpsctp_assoc *assocs;
+	size_t nassocs;
+	uint32_t next_id;
+	struct dpsctp_assoc *out_cursor; /* round-robin of output */
+
+	struct dpsctp_reply replies[DPSCTP_REPLY_QUEUE];
+	unsigned int reply_head;
+	unsigned int reply_count;
+
+	struct dpsctp_stats stats;
+};
+
+/* assoc.c */
+struct dpsctp_assoc *dpsctp_assoc_new(struct dpsctp_endpoint *ep, uint64_t now);
+void dpsctp_assoc_release(struct dpsctp_assoc *a);
+uint32_t dpsctp_assoc_random_tag(struct dpsctp_endpoint *ep);
+uint32_t dpsctp_assoc_random32(struct dpsctp_endpoint *ep);
+void dpsctp_assoc_set_state(struct dpsctp_assoc *a, enum dpsctp_state s);
+void dpsctp_assoc_event(struct dpsctp_assoc *a, const struct dpsctp_event *ev);
+void dpsctp_assoc_timer_start(struct dpsctp_assoc *a, enum dpsctp_timer t, uint64_t now);
+void dpsctp_assoc_timer_stop(struct dpsctp_assoc *a, enum dpsctp_timer t);
+uint64_t dpsctp_assoc_next_deadline(const struct dpsctp_assoc *a);
+void dpsctp_assoc_expire(struct dpsctp_assoc *a, uint64_t now);
+size_t dpsctp_assoc_output(struct dpsctp_assoc *a, uint8_t *buf, size_t cap,
+	struct dpsctp_path *path, uint64_t now);
+void dpsctp_assoc_queue_cause(struct dpsctp_assoc *a, uint16_t code, const void *data,
+	size_t len);
+bool dpsctp_assoc_has_peer_addr(const struct dpsctp_assoc *a, const struct dpsctp_addr *addr);
+void dpsctp_assoc_end(struct dpsctp_assoc *a, enum dpsctp_abort_code code, bool send_abort,
+	uint16_t cause, const void *data, size_t len, const uint8_t *peer_causes,
+	size_t peer_causes_len, enum dpsctp_assoc_change_state ev);
+void dpsctp_assoc_close(struct dpsctp_assoc *a, bool send_shutdown_complete);
+
+/* endpoint.c */
+int dpsctp_ep_reply(struct dpsctp_endpoint *ep, const uint8_t *pkt, size_t len,
+	const struct dpsctp_path *path);
+int dpsctp_ep_reply_ctrl(struct dpsctp_endpoint *ep, uint16_t peer_port, uint32_t vtag,
+	const struct dpsctp_path *path, const uint8_t *types, unsigned int ntypes, uint8_t flags,
+	uint16_t cause, const void *data, size_t len);
+int dpsctp_ep_reply_init_ack(struct dpsctp_endpoint *ep, const struct dpsctp_chunk *init_chunk,
+	const struct dpsctp_init *init, uint16_t peer_port, const struct dpsctp_path *path,
+	const struct dpsctp_assoc *existing, uint64_t now);
+void dpsctp_ep_unlink(struct dpsctp_endpoint *ep, struct dpsctp_assoc *a);
+
+#endif /* DPSCTP_SCTP_ASSOC_H */

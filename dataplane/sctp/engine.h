@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The sans-I/O SCTP engine: endpoints and associations, driven from outside.
+ *
+ * The engine never reads a clock, never allocates on its own, never does I/O. The caller
+ * (the DPDK worker, the network simulator, a fuzzer) hands it:
+ *   - packets with the path they arrived on and the time (dpsctp_endpoint_input),
+ *   - user primitives (dpsctp_associate, dpsctp_assoc_shutdown, dpsctp_assoc_abort),
+ *   - the time when a deadline passes (dpsctp_endpoint_next_deadline / dpsctp_endpoint_expire),
+ * and asks it for packets to send (dpsctp_endpoint_output, one packet per call, with the path).
+ * Memory and randomness come from struct dpsctp_env; events go out through struct
+ * dpsctp_callbacks. Time is monotonic nanoseconds, chosen by the caller.
+ *
+ * Packets handed to input must have had their CRC32c verified by the caller (or the NIC);
+ * packets produced by output carry a zero checksum field that the caller fills
+ * (dpsctp_packet_set_checksum) or leaves to TX offload.
+ */
+#ifndef DPSCTP_SCTP_ENGINE_H
+#define DPSCTP_SCTP_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "param.h"
+
+/** Time value meaning "no deadline". */
+#define DPSCTP_NEVER UINT64_MAX
+
+/** Nanoseconds per millisecond, for configuration values. */
+#define DPSCTP_MS 1000000ull
+
+/** Largest packet the engine builds or accepts (jumbo frame payload). */
+#define DPSCTP_MAX_PACKET 9216
+
+/** Most local addresses of an endpoint and peer addresses of an association. */
+#define DPSCTP_MAX_ADDRS 16
+
+/** Injected environment: memory and randomness. All three callbacks are required. */
+struct dpsctp_env {
+	void *ctx; /**< passed back to every callback */
+	/** Allocate @p size bytes (contents undefined); NULL on failure, which the engine handles. */
+	void *(*alloc)(void *ctx, size_t size);
+	/** Release memory from @c alloc; @p size is the size that was asked for. */
+	void (*free)(void *ctx, void *ptr, size_t size);
+	/** Fill @p buf with @p len random bytes (verification tags, TSNs, nonces, secrets). */
+	void (*random)(void *ctx, void *buf, size_t len);
+};
+
+/** One network path: the local and remote IP address a packet travels between. */
+struct dpsctp_path {
+	struct dpsctp_addr local;  /**< our address */
+	struct dpsctp_addr remote; /**< the peer's address */
+};
+
+/** Protocol parameters (RFC 9260 section 16), copied into each endpoint. Times in ns. */
+struct dpsctp_proto_config {
+	uint64_t rto_initial;        /**< RTO.Initial (default 1 s) */
+	uint64_t rto_min;            /**< RTO.Min (default 1 s) */
+	uint64_t rto_max;            /**< RTO.Max (default 60 s) */
+	uint64_t valid_cookie_life;  /**< Valid.Cookie.Life (default 60 s); also the secret rotation */
+	uint64_t hb_interval;        /**< HB.interval (default 30 s); 0 disables keep-alive */
+	uint64_t shutdown_guard;     /**< T5-shutdown-guard (default 5 x RTO.Max) */
+	uint32_t max_init_retrans;   /**< Max.Init.Retransmits (default 8) */
+	uint32_t assoc_max_retrans;  /**< Association.Max.Retrans (default 10) */
+	uint32_t path_max_retrans;   /**< Path.Max.Retrans (default 5) */
+	uint32_t a_rwnd;             /**< advertised receiver window in bytes (default 131072) */
+	uint16_t os;                 /**< outbound streams requested (default 10) */
+	uint16_t mis;                /**< maximum inbound streams accepted (default 65535) */
+	uint32_t adaptation_ind;     /**< RFC 5061 adaptation layer indication sent if has_adaptation */
+	bool has_adaptation;         /**< send the Adaptation Layer Indication parameter */
+};
+
+/** Fill @p cfg with the RFC 9260 section 16 defaults. */
+void dpsctp_proto_config_default(struct dpsctp_proto_config *cfg);
+
+/** Association states (RFC 9260 4). */
+enum dpsctp_state {
+	DPSCTP_CLOSED = 0,
+	DPSCTP_COOKIE_WAIT,
+	DPSCTP_COOKIE_ECHOED,
+	DPSCTP_ESTABLISHED,
+	DPSCTP_SHUTDOWN_PENDING,
+	DPSCTP_SHUTDOWN_SENT,
+	DPSCTP_SHUTDOWN_RECEIVED,
+	DPSCTP_SHUTDOWN_ACK_SENT,
+	DPSCTP_STATE_COUNT
+};
+
+/** Name of a state ("ESTABLISHED"). */
+const char *dpsctp_state_name(enum dpsctp_state s);
+
+/** Event kinds, mirroring the RFC 6458 6.1 notification types. */
+enum dpsctp_event_type {
+	DPSCTP_EV_ASSOC_CHANGE = 1,
+	DPSCTP_EV_PEER_ADDR_CHANGE,
+	DPSCTP_EV_REMOTE_ERROR,
+	DPSCTP_EV_SEND_FAILED,
+	DPSCTP_EV_SHUTDOWN,
+	DPSCTP_EV_ADAPTATION_INDICATION,
+	DPSCTP_EV_PARTIAL_DELIVERY,
+	DPSCTP_EV_SENDER_DRY,
+};
+
+/** sac_state values of an ASSOC_CHANGE event (RFC 6458 6.1.1). */
+enum dpsctp_assoc_change_state {
+	DPSCTP_EV_COMM_UP = 1,
+	DPSCTP_EV_COMM_LOST,
+	DPSCTP_EV_RESTART,
+	DPSCTP_EV_SHUTDOWN_COMP,
+	DPSCTP_EV_CANT_STR_ASSOC,
+};
+
+/** An event for the upper layer; pointers are valid only during the callback. */
+struct dpsctp_event {
+	enum dpsctp_event_type type; /**< which member of @c u is valid */
+	uint32_t assoc_id;           /**< the association's identifier */
+	union {
+		/** ASSOC_CHANGE (RFC 6458 6.1.1) */
+		struct {
+			enum dpsctp_assoc_change_state state;
+			uint16_t error;        /**< cause code that led to it, 0 if none */
+			uint16_t outbound_streams; /**< negotiated, for COMM_UP and RESTART */
+			uint16_t inbound_streams;  /**< negotiated, for COMM_UP and RESTART */
+			const uint8_t *info;   /**< the peer's ABORT causes (raw TLVs) when aborted */
+			size_t info_len;       /**< bytes of @c info */
+		} assoc_change;
+		/** REMOTE_ERROR (RFC 6458 6.1.3): one per ERROR chunk received */
+		struct {
+			uint16_t error;        /**< first cause code, host order */
+			const uint8_t *causes; /**< all causes (raw TLVs, network order) */
+			size_t causes_len;     /**< bytes of @c causes */
+		} remote_error;
+		/** ADAPTATION_INDICATION (RFC 6458 6.1.6) */
+		struct {
+			uint32_t ind; /**< the peer's adaptation layer indication, host order */
+		} adaptation;
+	} u;
+};
+
+struct dpsctp_endpoint;
+struct dpsctp_assoc;
+
+/** Upcalls. Any may be NULL. They must not call back into the engine for the same endpoint. */
+struct dpsctp_callbacks {
+	void *ctx; /**< passed back to every callback */
+	/** An event (notification) for association @p a. */
+	void (*event)(void *ctx, struct dpsctp_assoc *a, const struct dpsctp_event *ev);
+	/** @p a moved from state @p from to @p to. */
+	void (*state_change)(void *ctx, struct dpsctp_assoc *a, enum dpsctp_state from,
+		enum dpsctp_state to);
+	/** @p a is about to be released; drop every reference to it. */
+	void (*assoc_free)(void *ctx, struct dpsctp_assoc *a);
+};
+
+/** Why the engine discarded a packet or chunk; counted in struct dpsctp_stats. */
+enum dpsctp_drop {
+	DPSCTP_DROP_MALFORMED = 0,   /**< packet structure invalid (packet.h) */
+	DPSCTP_DROP_BAD_PORT,        /**< destination port is not the endpoint's */
+	DPSCTP_DROP_BAD_VTAG,        /**< verification tag mismatch (8.5) */
+	DPSCTP_DROP_OOTB,            /**< out of the blue, discarded (8.4) */
+	DPSCTP_DROP_NOT_LISTENING,   /**< INIT for an endpoint that does not accept */
+	DPSCTP_DROP_BAD_COOKIE,      /**< COOKIE ECHO with a bad MAC or structure */
+	DPSCTP_DROP_STALE_COOKIE,    /**< COOKIE ECHO past its lifetime (answered) */
+	DPSCTP_DROP_BAD_CHUNK,       /**< a chunk that does not decode */
+	DPSCTP_DROP_UNEXPECTED,      /**< chunk not valid in the current state (ignored) */
+	DPSCTP_DROP_UNKNOWN_CHUNK,   /**< unrecognised chunk type, per its upper bits */
+	DPSCTP_DROP_NO_MEMORY,       /**< allocation failed */
+	DPSCTP_DROP_QUEUE_FULL,      /**< reply queue full, stateless answer not sent */
+	DPSCTP_DROP_UNSUPPORTED,     /**< chunk kind not implemented yet (DATA before issue 4) */
+	DPSCTP_DROP_COUNT
+};
+
+/** Why the engine ended an association with an ABORT (or without one); each site its own code. */
+enum dpsctp_abort_code {
+	DPSCTP_ABORT_USER = 0,            /**< the user asked (User-Initiated Abort) */
+	DPSCTP_ABORT_PEER,                /**< the peer sent ABORT */
+	DPSCTP_ABORT_T1_INIT,             /**< T1-init exceeded Max.Init.Retransmits */
+	DPSCTP_ABORT_T1_COOKIE,           /**< T1-cookie exceeded Max.Init.Retransmits */
+	DPSCTP_ABORT_T2_SHUTDOWN,         /**< T2-shutdown exceeded Association.Max.Retrans */
+	DPSCTP_ABORT_T5_GUARD,            /**< T5-shutdown-guard expired */
+	DPSCTP_ABORT_HB_MAX_RETRANS,      /**< heartbeats unanswered Association.Max.Retrans */
+	DPSCTP_ABORT_INIT_ACK_INVALID,    /**< INIT ACK with an invalid mandatory parameter */
+	DPSCTP_ABORT_INIT_ACK_MISSING,    /**< INIT ACK without a State Cookie */
+	DPSCTP_ABORT_INIT_ACK_UNRECOGNIZED, /**< INIT ACK with a stop-and-report parameter */
+	DPSCTP_ABORT_STALE_COOKIE_MAX,    /**< Stale Cookie errors exceeded Max.Init.Retransmits */
+	DPSCTP_ABORT_COOKIE_IN_SHUTDOWN,  /**< 5.2.4 case A in SHUTDOWN-ACK-SENT */
+	DPSCTP_ABORT_NO_MEMORY,           /**< allocation failed while building state */
+	DPSCTP_ABORT_PROTOCOL_VIOLATION,  /**< the peer broke a rule (Protocol Violation cause) */
+	DPSCTP_ABORT_COUNT
+};
+
+/** Counters of one endpoint (and its associations). */
+struct dpsctp_stats {
+	uint64_t packets_in;                  /**< packets given to input */
+	uint64_t packets_out;                 /**< packets produced by output */
+	uint64_t drops[DPSCTP_DROP_COUNT];    /**< discards by reason */
+	uint64_t aborts[DPSCTP_ABORT_COUNT];  /**< association ends by abort site */
+	uint64_t assocs_established;          /**< associations that reached ESTABLISHED */
+	uint64_t assocs_closed;               /**< associations released */
+	uint64_t restarts;                    /**< peer restarts detected (5.2.4 case A) */
+	uint64_t init_collisions;             /**< INITs handled by 5.2.1 / 5.2.2 */
+	uint64_t t1_expiries;                 /**< T1-init and T1-cookie expirations */
+	uint64_t t2_expiries;                 /**< T2-shutdown expirations */
+	uint64_t hb_sent;                     /**< HEARTBEATs sent */
+	uint64_t hb_acked;                    /**< HEARTBEAT ACKs accepted */
+	uint64_t errors_sent;                 /**< ERROR chunks sent */
+	uint64_t errors_received;             /**< ERROR chunks received */
+	uint64_t replies_queued;              /**< stateless answers queued (INIT ACK, ABORT...) */
+};
+
+/** Name of a drop reason / abort code, for logs and telemetry. */
+const char *dpsctp_drop_name(enum dpsctp_drop d);
+const char *dpsctp_abort_code_name(enum dpsctp_abort_code c);
+
+/** How an endpoint is created. */
+struct dpsctp_endpoint_params {
+	uint16_t port;                      /**< local SCTP port, non-zero */
+	const struct dpsctp_addr *addrs;    /**< local addresses (1..DPSCTP_MAX_ADDRS) */
+	size_t naddrs;                      /**< number of @c addrs */
+	bool listen;                        /**< accept incoming associations */
+	const struct dpsctp_proto_config *cfg; /**< NULL for the defaults; copied */
+};
+
+/**
+ * Create an endpoint. @p env and @p cb are copied. @p now seeds the cookie secret rotation.
+ * @return 0, -EINVAL (bad parameters) or -ENOMEM.
+ */
+int dpsctp_endpoint_create(const struct dpsctp_env *env, const struct dpsctp_callbacks *cb,
+	const struct dpsctp_endpoint_params *p, uint64_t now, struct dpsctp_endpoint **out);
+
+/**
+ * Release the endpoint and every association without sending anything (assoc_free is called
+ * for each). For a graceful end, shut associations down first and run until they are gone.
+ */
+void dpsctp_endpoint_destroy(struct dpsctp_endpoint *ep);
+
+/** Start or stop accepting incoming associations. */
+void dpsctp_endpoint_listen(struct dpsctp_endpoint *ep, bool on);
+
+/** The endpoint's counters. */
+const struct dpsctp_stats *dpsctp_endpoint_stats(const struct dpsctp_endpoint *ep);
+
+/** Number of associations the endpoint holds (any state). */
+size_t dpsctp_endpoint_assoc_count(const struct dpsctp_endpoint *ep);
+
+/** The association with identifier @p id, or NULL. */
+struct dpsctp_assoc *dpsctp_endpoint_assoc_by_id(struct dpsctp_endpoint *ep, uint32_t id);
+
+/**
+ * Process one received SCTP packet (common header first, checksum already verified) that
+ * arrived on @p path at time @p now. Anything wrong with it is counted and answered as RFC 9260
+ * says; nothing in it can fail the call.
+ * @return 0 when processed, or a positive enum dpsctp_drop + 1 when it was discarded whole.
+ */
+int dpsctp_endpoint_input(struct dpsctp_endpoint *ep, const uint8_t *pkt, size_t len,
+	const struct dpsctp_path *path, uint64_t now);
+
+/**
+ * Build the next packet to send into @p buf (@p cap bytes, at least 1500 recommended) and tell
+ * on which @p path. The checksum field is left zero for the caller to fill.
+ * @return the packet length, or 0 when there is nothing (more) to send now.
+ */
+size_t dpsctp_endpoint_output(struct dpsctp_endpoint *ep, uint8_t *buf, size_t cap,
+	struct dpsctp_path *path, uint64_t now);
+
+/** Earliest time at which dpsctp_endpoint_expire has work, or DPSCTP_NEVER. */
+uint64_t dpsctp_endpoint_next_deadline(const struct dpsctp_endpoint *ep);
+
+/** Run every timer whose deadline is <= @p now (and rotate the cookie secret when due). */
+void dpsctp_endpoint_expire(struct dpsctp_endpoint *ep, uint64_t now);
+
+/**
+ * ASSOCIATE primitive (RFC 9260 10.1): start the four-way handshake to @p peer_port at the
+ * @p npeers addresses @p peers (the first is used for INIT); @p os outbound streams (0: the
+ * configured default). The association is in COOKIE-WAIT when this returns; COMM_UP or
+ * CANT_STR_ASSOC follows as an event.
+ * @return 0, -EINVAL, -EADDRINUSE (an association to that peer exists) or -ENOMEM.
+ */
+int dpsctp_associate(struct dpsctp_endpoint *ep, const struct dpsctp_addr *peers, size_t npeers,
+	uint16_t peer_port, uint16_t os, uint64_t now, struct dpsctp_assoc **out);
+
+/**
+ * SHUTDOWN primitive (RFC 9260 9.2): graceful close. Before ESTABLISHED it ends the
+ * association at once (without ABORT in CLOSED/COOKIE-WAIT, as 9.2 allows).
+ * @return 0, or -ENOTCONN when a shutdown is already in progress.
+ */
+int dpsctp_assoc_shutdown(struct dpsctp_assoc *a, uint64_t now);
+
+/**
+ * ABORT primitive (RFC 9260 9.1): send ABORT with the User-Initiated Abort cause carrying
+ * @p reason (@p len bytes, may be 0) and release the association.
+ * @return 0, or -EINVAL when @p len exceeds 1024.
+ */
+int dpsctp_assoc_abort(struct dpsctp_assoc *a, const void *reason, size_t len, uint64_t now);
+
+/** Association identifier (unique within the endpoint, never 0). */
+uint32_t dpsctp_assoc_id(const struct dpsctp_assoc *a);
+
+/** Current state. */
+enum dpsctp_state dpsctp_assoc_state(const struct dpsctp_assoc *a);
+
+/** Attach / read an opaque pointer for the caller. */
+void dpsctp_assoc_set_user(struct dpsctp_assoc *a, void *user);
+void *dpsctp_assoc_user(const struct dpsctp_assoc *a);
+
+/** What an association looks like from outside (SCTP_STATUS-like). Times in ns. */
+struct dpsctp_assoc_status {
+	enum dpsctp_state state;  /**< current state */
+	uint32_t local_vtag;      /**< our verification tag (the peer puts it in its packets) */
+	uint32_t peer_vtag;       /**< the peer's verification tag */
+	uint16_t peer_port;       /**< the peer's SCTP port */
+	uint16_t outbound_streams; /**< negotiated outbound streams */
+	uint16_t inbound_streams;  /**< negotiated inbound streams */
+	uint32_t peer_rwnd;       /**< the peer's advertised receiver window */
+	uint32_t local_initial_tsn; /**< our initial TSN */
+	uint32_t peer_initial_tsn;  /**< the peer's initial TSN */
+	uint64_t srtt;            /**< smoothed RTT of the primary path, 0 before a measurement */
+	uint64_t rttvar;          /**< RTT variation of the primary path */
+	uint64_t rto;             /**< current RTO of the primary path */
+	struct dpsctp_path primary; /**< the primary path */
+	size_t npeer_addrs;       /**< peer addresses known */
+	uint32_t peer_adaptation; /**< the peer's adaptation indication, if it sent one */
+	bool peer_has_adaptation; /**< the peer sent an Adaptation Layer Indication */
+};
+
+/** Fill @p st. */
+void dpsctp_assoc_get_status(const struct dpsctp_assoc *a, struct dpsctp_assoc_status *st);
+
+#endif /* DPSCTP_SCTP_ENGINE_H */

@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The one place where state machine decisions change an association: the commands written by
+ * the handlers of sm.c are applied here, in order.
+ */
+#include <string.h>
+
+#include "sm.h"
+
+static uint16_t
+min16(uint16_t a, uint16_t b)
+{
+	return a < b ? a : b;
+}
+
+/* Peer addresses: the one the packet came from first, then those the INIT listed. */
+static void
+take_peer_addrs(struct dpsctp_assoc *a, const struct dpsctp_addr *src,
+	const struct dpsctp_init_params *p)
+{
+	size_t i;
+
+	a->npeer_addrs = 0;
+	dpsctp_addr_list_add(a->peer_addrs, &a->npeer_addrs, src);
+	for (i = 0; i < p->naddrs; i++)
+		dpsctp_addr_list_add(a->peer_addrs, &a->npeer_addrs, &p->addrs[i]);
+}
+
+static void
+take_peer_init(struct dpsctp_assoc *a, const struct dpsctp_init *init,
+	const struct dpsctp_init_params *p)
+{
+	a->peer_vtag = init->init_tag;
+	a->peer_itsn = init->initial_tsn;
+	a->cum_tsn_recv = init->initial_tsn - 1;
+	a->peer_rwnd = init->a_rwnd;
+	a->peer_has_adaptation = p->has_adaptation;
+	a->peer_adaptation = p->adaptation;
+}
+
+static void
+free_cookie(struct dpsctp_assoc *a)
+{
+	if (a->cookie != NULL)
+		a->ep->env.free(a->ep->env.ctx, a->cookie, a->cookie_len);
+	a->cookie = NULL;
+	a->cookie_len = 0;
+}
+
+static int
+apply_peer_init_ack(struct dpsctp_assoc *a, const struct dpsctp_sm_input *in,
+	const struct dpsctp_init *ia, const struct dpsctp_init_params *p)
+{
+	struct dpsctp_endpoint *ep = a->ep;
+	size_t i;
+
+	free_cookie(a);
+	a->cookie = ep->env.alloc(ep->env.ctx, p->cookie_len);
+	if (a->cookie == NULL)
+		return -ENOMEM;
+	memcpy(a->cookie, p->cookie, p->cookie_len);
+	a->cookie_len = p->cookie_len;
+	take_peer_init(a, ia, p);
+	/* 5.1.1: each side uses the minimum of its OS and the other's MIS */
+	a->os = min16(a->os_wanted, ia->mis);
+	a->mis = min16(ep->cfg.mis, ia->os);
+	/* the addresses we were given by the user stay; the INIT ACK's are added */
+	dpsctp_addr_list_add(a->peer_addrs, &a->npeer_addrs, &in->path->remote);
+	for (i = 0; i < p->naddrs; i++)
+		dpsctp_addr_list_add(a->peer_addrs, &a->npeer_addrs, &p->addrs[i]);
+	return 0;
+}
+
+static void
+apply_peer_cookie(struct dpsctp_assoc *a, const struct dpsctp_sm_input *in,
+	const struct dpsctp_cookie *ck, const struct dpsctp_init *init,
+	const struct dpsctp_init_params *p, bool restart)
+{
+	unsigned int t;
+
+	if (restart) {
+		/* 5.2.4 A: a new incarnation of the peer: all timers, counters and queued control
+		 * chunks of the old one go */
+		for (t = 0; t < DPSCTP_TIMER_COUNT; t++)
+			dpsctp_assoc_timer_stop(a, t);
+		a->error_count = 0;
+		a->hb_outstanding = false;
+		a->pending = 0;
+		a->err_len = 0;
+		a->ep->stats.restarts++;
+	}
+	free_cookie(a);
+	a->local_vtag = ck->local_tag;
+	a->local_itsn = ck->local_tsn;
+	a->next_tsn = ck->local_tsn;
+	a->local_tie_tag = 0;
+	a->peer_tie_tag = 0;
+	take_peer_init(a, init, p);
+	a->os_wanted = ck->os;
+	a->os = min16(ck->os, init->mis);
+	a->mis = min16(ck->mis, init->os);
+	take_peer_addrs(a, &in->path->remote, p);
+	a->primary = *in->path;
+}
+
+static void
+apply_event(struct dpsctp_assoc *a, struct dpsctp_event *ev)
+{
+	ev->assoc_id = a->id;
+	if (ev->type == DPSCTP_EV_ASSOC_CHANGE) {
+		ev->u.assoc_change.outbound_streams = a->os;
+		ev->u.assoc_change.inbound_streams = a->mis;
+		if (ev->u.assoc_change.state == DPSCTP_EV_COMM_UP ||
+			ev->u.assoc_change.state == DPSCTP_EV_RESTART)
+			a->ep->stats.assocs_established++;
+	}
+	if (ev->type == DPSCTP_EV_REMOTE_ERROR)
+		a->ep->stats.errors_received++;
+	dpsctp_assoc_event(a, ev);
+}
+
+static void
+apply_hb_ack(struct dpsctp_assoc *a, const uint8_t *info, size_t len)
+{
+	struct dpsctp_endpoint *ep = a->ep;
+
+	if (a->hb_ack_info != NULL && a->hb_ack_info != a->hb_ack_inline)
+		ep->env.free(ep->env.ctx, a->hb_ack_info, a->hb_ack_len);
+	a->hb_ack_info = NULL;
+	a->pending &= ~DPSCTP_SEND_HEARTBEAT_ACK;
+	if (len <= sizeof(a->hb_ack_inline)) {
+		a->hb_ack_info = a->hb_ack_inline;
+	} else {
+		a->hb_ack_info = ep->env.alloc(ep->env.ctx, len);
+		if (a->hb_ack_info == NULL) {
+			ep->stats.drops[DPSCTP_DROP_NO_MEMORY]++;
+			return;
+		}
+	}
+	memcpy(a->hb_ack_info, info, len);
+	a->hb_ack_len = len;
+	a->pending |= DPSCTP_SEND_HEARTBEAT_ACK;
+}
+
+static void
+apply_reply(struct dpsctp_assoc *a, const struct dpsctp_sm_input *in, const struct dpsctp_cmd *x)
+{
+	struct dpsctp_endpoint *ep = a->ep;
+	uint16_t port = in->pi->hdr.src_port;
+	uint8_t types[2];
+
+	switch (x->type) {
+	case DPSCTP_CMD_REPLY_INIT_ACK:
+		dpsctp_ep_reply_init_ack(ep, in->chunk, &in->v->init, port, in->path, a, in->now);
+		break;
+	case DPSCTP_CMD_REPLY_ABORT:
+		types[0] = DPSCTP_CHUNK_ABORT;
+		dpsctp_ep_reply_ctrl(ep, port, x->u.reply.vtag, in->path, types, 1, 0,
+			x->u.reply.cause, x->u.reply.data, x->u.reply.len);
+		break;
+	case DPSCTP_CMD_REPLY_ERROR:
+		types[0] = DPSCTP_CHUNK_ERROR;
+		dpsctp_ep_reply_ctrl(ep, port, x->u.reply.vtag, in->path, types, 1, 0,
+			x->u.reply.cause, x->u.reply.data, x->u.reply.len);
+		break;
+	case DPSCTP_CMD_REPLY_SC_T:
+		types[0] = DPSCTP_CHUNK_SHUTDOWN_COMPLETE;
+		dpsctp_ep_reply_ctrl(ep, port, x->u.reply.vtag, in->path, types, 1,
+			DPSCTP_CHUNK_FLAG_T, 0, NULL, 0);
+		break;
+	case DPSCTP_CMD_REPLY_SHUTDOWN_ACK_ERR:
+		types[0] = DPSCTP_CHUNK_SHUTDOWN_ACK;
+		types[1] = DPSCTP_CHUNK_ERROR;
+		dpsctp_ep_reply_ctrl(ep, port, x->u.reply.vtag, in->path, types, 2, 0,
+			DPSCTP_CAUSE_COOKIE_IN_SHUTDOWN, NULL, 0);
+		break;
+	default:
+		break;
+	}
+}
+
+enum dpsctp_disp
+dpsctp_sm_apply(struct dpsctp_assoc *a, const struct dpsctp_sm_input *in,
+	struct dpsctp_cmds *cmds, enum dpsctp_disp disp)
+{
+	struct dpsctp_endpoint *ep = a->ep;
+	unsigned int i;
+
+	for (i = 0; i < cmds->n; i++) {
+		struct dpsctp_cmd *x = &cmds->c[i];
+
+		switch (x->type) {
+		case DPSCTP_CMD_STATE:
+			dpsctp_assoc_set_state(a, x->u.state);
+			break;
+		case DPSCTP_CMD_TIMER_START:
+			dpsctp_assoc_timer_start(a, x->u.timer, in->now);
+			break;
+		case DPSCTP_CMD_TIMER_STOP:
+			dpsctp_assoc_timer_stop(a, x->u.timer);
+			break;
+		case DPSCTP_CMD_SEND:
+			if ((x->u.send & DPSCTP_SEND_COOKIE_ECHO) != 0)
+				a->cookie_sent = in->now;
+			a->pending |= x->u.send;
+			break;
+		case DPSCTP_CMD_EVENT:
+			apply_event(a, &x->u.ev);
+			break;
+		case DPSCTP_CMD_DROP:
+			ep->stats.drops[x->u.drop]++;
+			break;
+		case DPSCTP_CMD_PEER_INIT_ACK:
+			if (apply_peer_init_ack(a, in, x->u.init.init, x->u.init.params) != 0) {
+				dpsctp_assoc_end(a, DPSCTP_ABORT_NO_MEMORY, true,
+					DPSCTP_CAUSE_OUT_OF_RESOURCE, NULL, 0, NULL, 0,
+					DPSCTP_EV_CANT_STR_ASSOC);
+				return DPSCTP_DISP_GONE;
+			}
+			break;
+		case DPSCTP_CMD_PEER_COOKIE:
+			apply_peer_cookie(a, in, x->u.cookie.cookie, x->u.cookie.init,
+				x->u.cookie.params, x->u.cookie.restart);
+			break;
+		case DPSCTP_CMD_QUEUE_CAUSE:
+			dpsctp_assoc_queue_cause(a, x->u.cause.code, x->u.cause.data, x->u.cause.len);
+			break;
+		case DPSCTP_CMD_REPLY_INIT_ACK:
+		case DPSCTP_CMD_REPLY_ABORT:
+		case DPSCTP_CMD_REPLY_ERROR:
+		case DPSCTP_CMD_REPLY_SC_T:
+		case DPSCTP_CMD_REPLY_SHUTDOWN_ACK_ERR:
+			apply_reply(a, in, x);
+			break;
+		case DPSCTP_CMD_HB_ACK:
+			apply_hb_ack(a, x->u.data.data, x->u.data.len);
+			break;
+		case DPSCTP_CMD_HB_ACKED:
+			/* 8.3: clear the error counter, measure the RTT */
+			a->hb_outstanding = false;
+			a->error_count = 0;
+			ep->stats.hb_acked++;
+			dpsctp_rto_sample(&a->rto, x->u.rtt);
+			break;
+		case DPSCTP_CMD_RTT:
+			dpsctp_rto_sample(&a->rto, x->u.rtt);
+			break;
+		case DPSCTP_CMD_PEER_RWND:
+			a->peer_rwnd = x->u.value;
+			break;
+		case DPSCTP_CMD_STALE_REINIT:
+			a->preservative_ms = x->u.value;
+			a->stale_count++;
+			a->peer_vtag = 0;
+			break;
+		case DPSCTP_CMD_FREE_COOKIE:
+			free_cookie(a);
+			break;
+		case DPSCTP_CMD_END:
+			dpsctp_assoc_end(a, x->u.end.code, x->u.end.send_abort, x->u.end.cause,
+				x->u.end.data, x->u.end.len, x->u.end.peer_causes,
+				x->u.end.peer_causes_len, x->u.end.ev);
+			return DPSCTP_DISP_GONE;
+		case DPSCTP_CMD_CLOSE:
+			dpsctp_assoc_close(a, x->u.close.send_sc);
+			return DPSCTP_DISP_GONE;
+		}
+	}
+	return disp == DPSCTP_DISP_GONE ? DPSCTP_DISP_CONSUME : disp;
+}
