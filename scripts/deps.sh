@@ -12,6 +12,7 @@ DPSCTP_PACKAGES=(
 	libnuma-dev
 	libcriterion-dev           # unit and scenario tests
 	tshark                     # independent decoder of what we put on the wire
+	libusrsctp-dev             # usrsctp: in-process interop peer (tests/interop)
 	clang libclang-rt-14-dev llvm   # libFuzzer and its sanitizer runtimes
 	perl
 )

@@ -79,6 +79,20 @@ dpsctp_abort_code_name(enum dpsctp_abort_code c)
 
 /* ---- life ---- */
 
+/*
+ * How long a secret is the current one. A cookie stays verifiable for at least this long after
+ * it was made (current, then previous), so it must cover the longest lifetime a cookie can have
+ * (Valid.Cookie.Life plus a Cookie Preservative of up to as much again): an expired cookie is
+ * then answered as stale (5.1.5 step 3), not dropped as forged. At least 1 s.
+ */
+static uint64_t
+secret_period(const struct dpsctp_endpoint *ep)
+{
+	uint64_t p = 2 * ep->cfg.valid_cookie_life;
+
+	return p < 1000 * DPSCTP_MS ? 1000 * DPSCTP_MS : p;
+}
+
 int
 dpsctp_endpoint_create(const struct dpsctp_env *env, const struct dpsctp_callbacks *cb,
 	const struct dpsctp_endpoint_params *p, uint64_t now, struct dpsctp_endpoint **out)
@@ -112,9 +126,9 @@ dpsctp_endpoint_create(const struct dpsctp_env *env, const struct dpsctp_callbac
 	ep->listening = p->listen;
 	for (i = 0; i < p->naddrs; i++)
 		dpsctp_addr_list_add(ep->addrs, &ep->naddrs, &p->addrs[i]);
-	/* 5.1.3: the secret; rotated every Valid.Cookie.Life, the previous one still accepted */
+	/* 5.1.3: the secret, rotated (the previous one still accepted) */
 	env->random(env->ctx, ep->secret, sizeof(ep->secret));
-	ep->secret_rotate_at = now + (ep->cfg.valid_cookie_life ? ep->cfg.valid_cookie_life : 1);
+	ep->secret_rotate_at = now + secret_period(ep);
 	*out = ep;
 	return 0;
 }
@@ -681,7 +695,7 @@ dpsctp_endpoint_expire(struct dpsctp_endpoint *ep, uint64_t now)
 	if (now >= ep->secret_rotate_at) {
 		memcpy(ep->secret[1], ep->secret[0], sizeof(ep->secret[0]));
 		ep->env.random(ep->env.ctx, ep->secret[0], sizeof(ep->secret[0]));
-		ep->secret_rotate_at = now + (ep->cfg.valid_cookie_life ? ep->cfg.valid_cookie_life : 1);
+		ep->secret_rotate_at = now + secret_period(ep);
 	}
 	for (a = ep->assocs; a != NULL; a = next) {
 		next = a->next;

@@ -58,7 +58,8 @@ struct dpsctp_proto_config {
 	uint64_t rto_initial;        /**< RTO.Initial (default 1 s) */
 	uint64_t rto_min;            /**< RTO.Min (default 1 s) */
 	uint64_t rto_max;            /**< RTO.Max (default 60 s) */
-	uint64_t valid_cookie_life;  /**< Valid.Cookie.Life (default 60 s); also the secret rotation */
+	/** Valid.Cookie.Life (default 60 s); the cookie secret rotates every 2 x this (>= 1 s) */
+	uint64_t valid_cookie_life;
 	uint64_t hb_interval;        /**< HB.interval (default 30 s); 0 disables keep-alive */
 	uint64_t shutdown_guard;     /**< T5-shutdown-guard (default 5 x RTO.Max) */
 	uint32_t max_init_retrans;   /**< Max.Init.Retransmits (default 8) */
