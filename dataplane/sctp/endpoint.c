@@ -60,7 +60,6 @@ static const char *const abort_names[DPSCTP_ABORT_COUNT] = {
 	[DPSCTP_ABORT_INIT_ACK_MISSING] = "init_ack_missing_cookie",
 	[DPSCTP_ABORT_INIT_ACK_UNRECOGNIZED] = "init_ack_unrecognized_param",
 	[DPSCTP_ABORT_STALE_COOKIE_MAX] = "stale_cookie_max",
-	[DPSCTP_ABORT_COOKIE_IN_SHUTDOWN] = "cookie_in_shutdown",
 	[DPSCTP_ABORT_NO_MEMORY] = "no_memory",
 	[DPSCTP_ABORT_PROTOCOL_VIOLATION] = "protocol_violation",
 };

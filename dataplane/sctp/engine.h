@@ -185,7 +185,6 @@ enum dpsctp_abort_code {
 	DPSCTP_ABORT_INIT_ACK_MISSING,    /**< INIT ACK without a State Cookie */
 	DPSCTP_ABORT_INIT_ACK_UNRECOGNIZED, /**< INIT ACK with a stop-and-report parameter */
 	DPSCTP_ABORT_STALE_COOKIE_MAX,    /**< Stale Cookie errors exceeded Max.Init.Retransmits */
-	DPSCTP_ABORT_COOKIE_IN_SHUTDOWN,  /**< 5.2.4 case A in SHUTDOWN-ACK-SENT */
 	DPSCTP_ABORT_NO_MEMORY,           /**< allocation failed while building state */
 	DPSCTP_ABORT_PROTOCOL_VIOLATION,  /**< the peer broke a rule (Protocol Violation cause) */
 	DPSCTP_ABORT_COUNT
