@@ -58,7 +58,6 @@ static const char *const abort_names[DPSCTP_ABORT_COUNT] = {
 	[DPSCTP_ABORT_HB_MAX_RETRANS] = "hb_max_retrans",
 	[DPSCTP_ABORT_INIT_ACK_INVALID] = "init_ack_invalid",
 	[DPSCTP_ABORT_INIT_ACK_MISSING] = "init_ack_missing_cookie",
-	[DPSCTP_ABORT_INIT_ACK_UNRECOGNIZED] = "init_ack_unrecognized_param",
 	[DPSCTP_ABORT_STALE_COOKIE_MAX] = "stale_cookie_max",
 	[DPSCTP_ABORT_NO_MEMORY] = "no_memory",
 	[DPSCTP_ABORT_PROTOCOL_VIOLATION] = "protocol_violation",
@@ -299,22 +298,11 @@ dpsctp_ep_reply_init_ack(struct dpsctp_endpoint *ep, const struct dpsctp_chunk *
 	int rc;
 
 	dpsctp_wbuf_init(&rep, report, sizeof(report));
-	switch (dpsctp_init_params_parse(init, false, &params, &rep, true)) {
-	case DPSCTP_INITPARAM_OK:
-		break;
-	case DPSCTP_INITPARAM_STOP:
-		/* 3.2.1 "00": stop processing; the INIT is not answered */
-		ep->stats.drops[DPSCTP_DROP_BAD_CHUNK]++;
-		return -EPROTO;
-	case DPSCTP_INITPARAM_STOP_REPORT:
-		/* 3.2.1 "01": stop, and report it: in an ABORT, since there will be no INIT ACK */
-		dpsctp_wbuf_init(&rep, report, sizeof(report));
-		dpsctp_init_params_parse(init, false, &params, &rep, false);
-		reply_abort(ep, peer_port, init->init_tag, false, path,
-			DPSCTP_CAUSE_UNRECOGNIZED_PARAMS, report, rep.len);
-		ep->stats.drops[DPSCTP_DROP_BAD_CHUNK]++;
-		return -EPROTO;
-	case DPSCTP_INITPARAM_INVALID:
+	/* 3.2.1 / 3.2.2: an unknown parameter with upper bits 0x stops the processing of the
+	 * parameters after it (01: and is reported in the INIT ACK); what came before stands, and
+	 * the INIT is answered as Linux and FreeBSD do. A known parameter that does not decode is
+	 * a protocol violation. */
+	if (dpsctp_init_params_parse(init, false, &params, &rep, true) == DPSCTP_INITPARAM_INVALID) {
 		reply_abort(ep, peer_port, init->init_tag, false, path,
 			DPSCTP_CAUSE_PROTOCOL_VIOLATION, NULL, 0);
 		ep->stats.drops[DPSCTP_DROP_BAD_CHUNK]++;
@@ -584,6 +572,9 @@ ootb_input(struct dpsctp_endpoint *ep, const struct dpsctp_packet_info *pi,
 
 	if (pi->first_type == DPSCTP_CHUNK_INIT)
 		return init_input(ep, pi, path, now);
+	/* 8.5.1 A: a Verification Tag of 0 belongs to an INIT only: silently discard */
+	if (pi->hdr.vtag == 0)
+		return dropped(ep, DPSCTP_DROP_BAD_VTAG);
 	if (pi->first_type == DPSCTP_CHUNK_COOKIE_ECHO) {
 		int rc;
 

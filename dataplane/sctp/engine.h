@@ -142,7 +142,11 @@ struct dpsctp_event {
 struct dpsctp_endpoint;
 struct dpsctp_assoc;
 
-/** Upcalls. Any may be NULL. They must not call back into the engine for the same endpoint. */
+/**
+ * Upcalls. Any may be NULL. They must not call back into the engine for the same endpoint,
+ * except for the read-only accessors (dpsctp_assoc_id, dpsctp_assoc_state, dpsctp_assoc_user,
+ * dpsctp_assoc_get_status, dpsctp_endpoint_stats), which are safe anywhere.
+ */
 struct dpsctp_callbacks {
 	void *ctx; /**< passed back to every callback */
 	/** An event (notification) for association @p a. */
@@ -183,7 +187,6 @@ enum dpsctp_abort_code {
 	DPSCTP_ABORT_HB_MAX_RETRANS,      /**< heartbeats unanswered Association.Max.Retrans */
 	DPSCTP_ABORT_INIT_ACK_INVALID,    /**< INIT ACK with an invalid mandatory parameter */
 	DPSCTP_ABORT_INIT_ACK_MISSING,    /**< INIT ACK without a State Cookie */
-	DPSCTP_ABORT_INIT_ACK_UNRECOGNIZED, /**< INIT ACK with a stop-and-report parameter */
 	DPSCTP_ABORT_STALE_COOKIE_MAX,    /**< Stale Cookie errors exceeded Max.Init.Retransmits */
 	DPSCTP_ABORT_NO_MEMORY,           /**< allocation failed while building state */
 	DPSCTP_ABORT_PROTOCOL_VIOLATION,  /**< the peer broke a rule (Protocol Violation cause) */
@@ -264,7 +267,10 @@ int dpsctp_endpoint_input(struct dpsctp_endpoint *ep, const uint8_t *pkt, size_t
 size_t dpsctp_endpoint_output(struct dpsctp_endpoint *ep, uint8_t *buf, size_t cap,
 	struct dpsctp_path *path, uint64_t now);
 
-/** Earliest time at which dpsctp_endpoint_expire has work, or DPSCTP_NEVER. */
+/**
+ * Earliest time at which dpsctp_endpoint_expire has work, or DPSCTP_NEVER. It may be at or before
+ * the current time (a deadline due now): expire at once.
+ */
 uint64_t dpsctp_endpoint_next_deadline(const struct dpsctp_endpoint *ep);
 
 /** Run every timer whose deadline is <= @p now (and rotate the cookie secret when due). */

@@ -122,19 +122,12 @@ sf_5_1_c_init_ack(const struct dpsctp_assoc *a, const struct dpsctp_sm_input *in
 		return end(c, DPSCTP_ABORT_INIT_ACK_INVALID, true, DPSCTP_CAUSE_INVALID_MANDATORY_PARAM,
 			NULL, 0, DPSCTP_EV_CANT_STR_ASSOC);
 	dpsctp_wbuf_init(&rep, c->report, sizeof(c->report));
-	switch (dpsctp_init_params_parse(ia, true, &c->params, &rep, false)) {
-	case DPSCTP_INITPARAM_OK:
-		break;
-	case DPSCTP_INITPARAM_STOP:
-		return end(c, DPSCTP_ABORT_INIT_ACK_UNRECOGNIZED, true, 0, NULL, 0,
-			DPSCTP_EV_CANT_STR_ASSOC);
-	case DPSCTP_INITPARAM_STOP_REPORT:
-		return end(c, DPSCTP_ABORT_INIT_ACK_UNRECOGNIZED, true,
-			DPSCTP_CAUSE_UNRECOGNIZED_PARAMS, c->report, rep.len, DPSCTP_EV_CANT_STR_ASSOC);
-	case DPSCTP_INITPARAM_INVALID:
+	/* 3.2.1 / 3.2.2: an unknown parameter with upper bits 0x stops the processing of the
+	 * parameters after it (01: and is reported, in an ERROR bundled with COOKIE ECHO); what
+	 * came before it stands. Only a known parameter that does not decode is fatal. */
+	if (dpsctp_init_params_parse(ia, true, &c->params, &rep, false) == DPSCTP_INITPARAM_INVALID)
 		return end(c, DPSCTP_ABORT_PROTOCOL_VIOLATION, true, DPSCTP_CAUSE_PROTOCOL_VIOLATION,
 			NULL, 0, DPSCTP_EV_CANT_STR_ASSOC);
-	}
 	if (c->params.has_host_name)
 		/* 5.1.2: Host Name Address is deprecated: ABORT with Unresolvable Address */
 		return end(c, DPSCTP_ABORT_PROTOCOL_VIOLATION, true, DPSCTP_CAUSE_UNRESOLVABLE_ADDR,
@@ -259,7 +252,8 @@ sf_5_2_2_unexpected_init(const struct dpsctp_assoc *a, const struct dpsctp_sm_in
 
 	if (d != DPSCTP_DISP_CONSUME)
 		return d;
-	if (dpsctp_init_params_parse(init, false, &c->params, NULL, false) == DPSCTP_INITPARAM_OK) {
+	if (dpsctp_init_params_parse(init, false, &c->params, NULL, false) !=
+		DPSCTP_INITPARAM_INVALID) {
 		for (i = 0; i < c->params.naddrs; i++) {
 			if (dpsctp_assoc_has_peer_addr(a, &c->params.addrs[i]))
 				continue;
@@ -327,8 +321,8 @@ sf_5_2_4_dupcook(const struct dpsctp_assoc *a, const struct dpsctp_sm_input *in,
 	p = ck->init;
 	if (dpsctp_chunk_next(&p, ck->init + ck->init_len, &ic) != 1 ||
 		ic.type != DPSCTP_CHUNK_INIT || dpsctp_init_decode(&ic, &c->init) != 0 ||
-		dpsctp_init_params_parse(&c->init, false, &c->params, NULL, false) !=
-			DPSCTP_INITPARAM_OK)
+		dpsctp_init_params_parse(&c->init, false, &c->params, NULL, false) ==
+			DPSCTP_INITPARAM_INVALID)
 		return drop(c, DPSCTP_DROP_BAD_COOKIE, DPSCTP_DISP_STOP);
 
 	lt = ck->local_tag == a->local_vtag;
@@ -751,8 +745,9 @@ dpsctp_sm_chunk(struct dpsctp_assoc *a, const struct dpsctp_sm_input *in)
 /*
  * RFC 9260 5.1.5 (5.1 D), no TCB: "Upon reception of the COOKIE ECHO chunk, endpoint "Z" will
  * reply with a COOKIE ACK chunk after building a TCB and moving to the ESTABLISHED state."
- * Steps: 1-2 the MAC, 3 the lifetime (Stale Cookie error with the staleness in us), 4 the ports
- * and the Verification Tag against the packet; only then is memory committed.
+ * Steps: 1-2 the MAC, 3 the ports and the Verification Tag against the packet (silently
+ * discarded), 4 the lifetime (Stale Cookie error with the staleness in us); only then is memory
+ * committed.
  */
 int
 dpsctp_sm_cookie_echo_new(struct dpsctp_endpoint *ep, const struct dpsctp_packet_info *pi,
@@ -777,6 +772,14 @@ dpsctp_sm_cookie_echo_new(struct dpsctp_endpoint *ep, const struct dpsctp_packet
 		ep->stats.drops[DPSCTP_DROP_BAD_COOKIE]++;
 		return DPSCTP_DROP_BAD_COOKIE + 1;
 	}
+	if (ck->local_port != ep->port || ck->peer_port != pi->hdr.src_port) {
+		ep->stats.drops[DPSCTP_DROP_BAD_COOKIE]++;
+		return DPSCTP_DROP_BAD_COOKIE + 1;
+	}
+	if (pi->hdr.vtag != ck->local_tag) {
+		ep->stats.drops[DPSCTP_DROP_BAD_VTAG]++;
+		return DPSCTP_DROP_BAD_VTAG + 1;
+	}
 	if (now > ck->created + ck->lifetime) {
 		uint64_t us = (now - ck->created - ck->lifetime) / 1000;
 		uint8_t type = DPSCTP_CHUNK_ERROR;
@@ -787,19 +790,11 @@ dpsctp_sm_cookie_echo_new(struct dpsctp_endpoint *ep, const struct dpsctp_packet
 		ep->stats.drops[DPSCTP_DROP_STALE_COOKIE]++;
 		return DPSCTP_DROP_STALE_COOKIE + 1;
 	}
-	if (ck->local_port != ep->port || ck->peer_port != pi->hdr.src_port) {
-		ep->stats.drops[DPSCTP_DROP_BAD_COOKIE]++;
-		return DPSCTP_DROP_BAD_COOKIE + 1;
-	}
-	if (pi->hdr.vtag != ck->local_tag) {
-		ep->stats.drops[DPSCTP_DROP_BAD_VTAG]++;
-		return DPSCTP_DROP_BAD_VTAG + 1;
-	}
 	p = ck->init;
 	if (dpsctp_chunk_next(&p, ck->init + ck->init_len, &ic) != 1 ||
 		ic.type != DPSCTP_CHUNK_INIT || dpsctp_init_decode(&ic, &c->init) != 0 ||
-		dpsctp_init_params_parse(&c->init, false, &c->params, NULL, false) !=
-			DPSCTP_INITPARAM_OK) {
+		dpsctp_init_params_parse(&c->init, false, &c->params, NULL, false) ==
+			DPSCTP_INITPARAM_INVALID) {
 		ep->stats.drops[DPSCTP_DROP_BAD_COOKIE]++;
 		return DPSCTP_DROP_BAD_COOKIE + 1;
 	}
