@@ -493,11 +493,12 @@ dpsctp_assoc_output(struct dpsctp_assoc *a, uint8_t *buf, size_t cap, struct dps
 		return 0;
 	dpsctp_wbuf_init(&w, buf, cap);
 	if ((a->pending & DPSCTP_SEND_INIT) != 0) {
-		/* 5.1: INIT travels alone, with a Verification Tag of 0 */
-		a->pending &= ~DPSCTP_SEND_INIT;
+		/* 5.1: INIT travels alone, with a Verification Tag of 0; one that does not fit the
+		 * caller's buffer stays pending */
 		if (dpsctp_common_hdr_build(&w, a->ep->port, a->peer_port, 0) != 0 ||
 			put_init(a, &w) != 0)
 			return 0;
+		a->pending &= ~DPSCTP_SEND_INIT;
 		*path = a->primary;
 		return w.len;
 	}

@@ -1,0 +1,1400 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * libFuzzer target over the whole sans-I/O engine (engine.h): two endpoints in one process, a
+ * connecting one (A) and a listening one (B), joined by two one-way links in virtual time. The
+ * input is an operation stream (fuzz_engine.h): time passes, packets are delivered, lost,
+ * duplicated, reordered, mutated or replayed, raw and crafted packets are injected, user
+ * primitives are called, endpoints restart, allocations fail.
+ *
+ * Besides "never crash, never leak, never touch memory it does not own", it checks what must
+ * hold whatever the peer or the network does (abort() on violation, so libFuzzer reports it):
+ *  - every packet the engine outputs fits the buffer, parses (dpsctp_packet_parse), carries our
+ *    port and a zero checksum, and each of its chunks decodes with its own decoder;
+ *  - state changes follow the RFC 9260 state diagram, from the state the association was in;
+ *  - events match the state: COMM_UP once and in ESTABLISHED, exactly one of COMM_LOST,
+ *    CANT_STR_ASSOC or SHUTDOWN_COMP before an association is released (none on destroy);
+ *  - the engine's view (assoc count, lookup by id, state, tags, packet counters) matches what
+ *    the callbacks said and what was given to input and taken from output;
+ *  - a deadline due now is expired at once (engine.h), and expire leaves none in the past;
+ *  - the primitives return what engine.h documents, in the state they were called in;
+ *  - every byte allocated is freed with the size it was allocated with, and nothing is live
+ *    after dpsctp_endpoint_destroy.
+ * Set DPSCTP_FUZZ_TRACE=1 to print what happens (operations, packets, upcalls) to stderr.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chunk.h"
+#include "engine.h"
+#include "packet.h"
+#include "render.h"
+#include "tlv.h"
+
+#include "fuzz_engine.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define T0 (1000 * DPSCTP_MS) /* virtual time starts at 1 s, not 0 */
+#define MAX_OPS 512           /* operations per input */
+#define QLEN 16               /* packets a link holds; more are lost */
+#define HIST 4                /* packets kept per link for FE_OP_REPLAY */
+#define POOL (2 * QLEN + 2 * HIST + 2)
+#define PKT_MAX (DPSCTP_MAX_PACKET + 256)
+#define MAX_TRACK 64   /* associations tracked per endpoint */
+#define RUN_STEPS 64   /* steps of FE_OP_RUN */
+#define DRAIN_MAX 1024 /* packets one drain may produce before it is a livelock */
+#define MAX_JUMP (3600ull * 1000 * DPSCTP_MS)
+#define HDR_MAGIC 0x5eed5eedu
+
+#define CHECK(cond)                                \
+	do {                                       \
+		if (!(cond))                       \
+			violated(__LINE__, #cond); \
+	} while (0)
+
+static _Noreturn void
+violated(int line, const char *what)
+{
+	fprintf(stderr, "fuzz_engine.c:%d: invariant violated: %s\n", line, what);
+	abort();
+}
+
+static int trace = -1;
+
+#define TRACE(...)                                    \
+	do {                                          \
+		if (trace > 0)                        \
+			fprintf(stderr, __VA_ARGS__); \
+	} while (0)
+
+struct pkt {
+	size_t len;
+	struct dpsctp_path path; /* as the sender output it */
+	uint8_t buf[PKT_MAX];
+};
+
+struct queue {
+	struct pkt *p[QLEN];
+	unsigned int n;
+};
+
+/* An association as the callbacks have shown it. */
+struct track {
+	struct dpsctp_assoc *a;
+	uint32_t id;
+	enum dpsctp_state st;
+	bool up;               /* COMM_UP seen */
+	unsigned int terminal; /* COMM_LOST / CANT_STR_ASSOC / SHUTDOWN_COMP seen */
+};
+
+struct fuzz;
+
+struct node {
+	struct fuzz *f;
+	const char *name;
+	struct dpsctp_endpoint *ep;
+	struct dpsctp_addr addr;
+	uint16_t port;
+	bool listen;
+	bool hold; /* output is not called */
+	struct dpsctp_proto_config cfg;
+	bool destroying;
+	bool overflow;      /* more associations than MAX_TRACK: lookups are not checked */
+	uint64_t nin, nout; /* packets given to input / taken from output since creation */
+	struct track t[MAX_TRACK];
+	unsigned int nt;
+};
+
+struct heap {
+	uint64_t live;   /* allocations not freed */
+	uint64_t bytes;  /* bytes not freed */
+	uint64_t nalloc; /* allocations asked for */
+	uint64_t failed; /* allocations refused */
+	uint32_t fail_next;
+	uint64_t fail_at; /* refuse allocation number fail_at (0: none) */
+};
+
+struct fuzz {
+	const uint8_t *in, *end;
+	uint64_t rng;
+	uint64_t now;
+	size_t cap;
+	/* the output buffer: exactly cap bytes, so that sanitizers see any write past it */
+	uint8_t *out;
+	struct heap heap;
+	struct node node[2];
+	struct queue q[2];    /* q[0]: A->B, q[1]: B->A */
+	struct queue hist[2]; /* last packets delivered, newest first */
+	struct pkt *free_pkts[POOL];
+	unsigned int nfree;
+};
+
+static struct pkt pool[POOL];
+static struct fuzz fz;
+
+/* ---- input ---- */
+
+static bool
+more(const struct fuzz *f)
+{
+	return f->in < f->end;
+}
+
+static uint8_t
+rd8(struct fuzz *f)
+{
+	return f->in < f->end ? *f->in++ : 0;
+}
+
+static uint16_t
+rd16(struct fuzz *f)
+{
+	uint16_t v = rd8(f);
+
+	return (uint16_t)(v << 8 | rd8(f));
+}
+
+static uint32_t
+rd32(struct fuzz *f)
+{
+	uint32_t v = rd16(f);
+
+	return v << 16 | rd16(f);
+}
+
+/* Up to @p n bytes of input; returns how many there were. */
+static size_t
+rdbytes(struct fuzz *f, uint8_t *out, size_t n)
+{
+	size_t have = (size_t)(f->end - f->in);
+
+	if (n > have)
+		n = have;
+	memcpy(out, f->in, n);
+	f->in += n;
+	return n;
+}
+
+/* ---- env: PRNG and a counting allocator ---- */
+
+static uint64_t
+rng_next(struct fuzz *f)
+{
+	/* splitmix64 */
+	uint64_t z = (f->rng += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static void
+env_random(void *ctx, void *buf, size_t len)
+{
+	struct fuzz *f = ctx;
+	uint8_t *p = buf;
+
+	while (len > 0) {
+		uint64_t v = rng_next(f);
+		size_t k = len < 8 ? len : 8;
+
+		memcpy(p, &v, k);
+		p += k;
+		len -= k;
+	}
+}
+
+/* Each block carries its size and a magic word in front, checked when it comes back. */
+struct blk {
+	uint64_t size;
+	uint32_t magic;
+	uint32_t pad;
+};
+
+static void *
+env_alloc(void *ctx, size_t size)
+{
+	struct fuzz *f = ctx;
+	struct blk *b;
+
+	f->heap.nalloc++;
+	if (f->heap.fail_next > 0 || f->heap.nalloc == f->heap.fail_at) {
+		if (f->heap.fail_next > 0)
+			f->heap.fail_next--;
+		f->heap.failed++;
+		return NULL;
+	}
+	b = malloc(sizeof(*b) + size);
+	if (b == NULL)
+		abort();
+	b->size = size;
+	b->magic = HDR_MAGIC;
+	f->heap.live++;
+	f->heap.bytes += size;
+	return b + 1;
+}
+
+static void
+env_free(void *ctx, void *ptr, size_t size)
+{
+	struct fuzz *f = ctx;
+	struct blk *b;
+
+	CHECK(ptr != NULL);
+	b = (struct blk *)ptr - 1;
+	CHECK(b->magic == HDR_MAGIC);
+	CHECK(b->size == size);
+	CHECK(f->heap.live > 0 && f->heap.bytes >= size);
+	b->magic = 0;
+	f->heap.live--;
+	f->heap.bytes -= size;
+	free(b);
+}
+
+/* Read every byte of an upcall's buffer, so that sanitizers check it. */
+static void
+touch(const uint8_t *p, size_t n)
+{
+	volatile uint8_t sink = 0;
+	size_t i;
+
+	CHECK(n == 0 || p != NULL);
+	for (i = 0; i < n; i++)
+		sink ^= p[i];
+	(void)sink;
+}
+
+/* ---- callbacks ---- */
+
+/* RFC 9260 figure 3, plus 5.2.4 A (a restart re-enters ESTABLISHED from a shutdown state
+ * except SHUTDOWN-ACK-SENT), 5.2.6 (a Stale Cookie error sends COOKIE-ECHOED back to
+ * COOKIE-WAIT) and 5.2.4 B/D (a COOKIE ECHO completes a collision in COOKIE-WAIT). */
+static const bool legal[DPSCTP_STATE_COUNT][DPSCTP_STATE_COUNT] = {
+	[DPSCTP_CLOSED] = {[DPSCTP_COOKIE_WAIT] = true, [DPSCTP_ESTABLISHED] = true},
+	[DPSCTP_COOKIE_WAIT] = {[DPSCTP_CLOSED] = true,
+		[DPSCTP_COOKIE_ECHOED] = true,
+		[DPSCTP_ESTABLISHED] = true},
+	[DPSCTP_COOKIE_ECHOED] =
+		{[DPSCTP_CLOSED] = true, [DPSCTP_COOKIE_WAIT] = true, [DPSCTP_ESTABLISHED] = true},
+	[DPSCTP_ESTABLISHED] = {[DPSCTP_CLOSED] = true,
+		[DPSCTP_SHUTDOWN_PENDING] = true,
+		[DPSCTP_SHUTDOWN_RECEIVED] = true},
+	[DPSCTP_SHUTDOWN_PENDING] = {[DPSCTP_CLOSED] = true,
+		[DPSCTP_ESTABLISHED] = true,
+		[DPSCTP_SHUTDOWN_SENT] = true,
+		[DPSCTP_SHUTDOWN_RECEIVED] = true},
+	[DPSCTP_SHUTDOWN_SENT] = {[DPSCTP_CLOSED] = true,
+		[DPSCTP_ESTABLISHED] = true,
+		[DPSCTP_SHUTDOWN_ACK_SENT] = true},
+	[DPSCTP_SHUTDOWN_RECEIVED] = {[DPSCTP_CLOSED] = true,
+		[DPSCTP_ESTABLISHED] = true,
+		[DPSCTP_SHUTDOWN_ACK_SENT] = true},
+	[DPSCTP_SHUTDOWN_ACK_SENT] = {[DPSCTP_CLOSED] = true},
+};
+
+static struct track *
+track_find(struct node *nd, const struct dpsctp_assoc *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < nd->nt; i++)
+		if (nd->t[i].a == a)
+			return &nd->t[i];
+	return NULL;
+}
+
+static struct track *
+track_by_id(struct node *nd, uint32_t id)
+{
+	unsigned int i;
+
+	for (i = 0; i < nd->nt; i++)
+		if (nd->t[i].id == id)
+			return &nd->t[i];
+	return NULL;
+}
+
+/* The association picked by the 2-bit argument, or NULL when the side has none. */
+static struct track *
+track_pick(struct node *nd, unsigned int idx)
+{
+	if (nd->ep == NULL || nd->nt == 0)
+		return NULL;
+	return &nd->t[idx % nd->nt];
+}
+
+static void
+cb_state(void *ctx, struct dpsctp_assoc *a, enum dpsctp_state from, enum dpsctp_state to)
+{
+	struct node *nd = ctx;
+	struct track *t;
+
+	CHECK(a != NULL);
+	CHECK((unsigned int)from < DPSCTP_STATE_COUNT && (unsigned int)to < DPSCTP_STATE_COUNT);
+	CHECK(from != to);
+	CHECK(dpsctp_assoc_state(a) == to);
+	TRACE("    %s#%u %s -> %s\n", nd->name, dpsctp_assoc_id(a), dpsctp_state_name(from),
+		dpsctp_state_name(to));
+	CHECK(legal[from][to]);
+	t = track_find(nd, a);
+	if (t == NULL) {
+		if (nd->overflow)
+			return;
+		/* a new association: its first change is out of CLOSED */
+		CHECK(from == DPSCTP_CLOSED);
+		CHECK(dpsctp_assoc_id(a) != 0);
+		CHECK(track_by_id(nd, dpsctp_assoc_id(a)) == NULL);
+		if (nd->nt == MAX_TRACK) {
+			nd->overflow = true;
+			return;
+		}
+		t = &nd->t[nd->nt++];
+		memset(t, 0, sizeof(*t));
+		t->a = a;
+		t->id = dpsctp_assoc_id(a);
+	} else {
+		/* from the state it was in; nothing comes back from CLOSED */
+		CHECK(t->st == from);
+		CHECK(from != DPSCTP_CLOSED);
+	}
+	t->st = to;
+}
+
+static void
+cb_event(void *ctx, struct dpsctp_assoc *a, const struct dpsctp_event *ev)
+{
+	struct node *nd = ctx;
+	struct track *t;
+
+	CHECK(a != NULL && ev != NULL);
+	CHECK(ev->assoc_id == dpsctp_assoc_id(a));
+	CHECK(ev->type >= DPSCTP_EV_ASSOC_CHANGE && ev->type <= DPSCTP_EV_SENDER_DRY);
+	t = track_find(nd, a);
+	if (t == NULL) {
+		CHECK(nd->overflow);
+		return;
+	}
+	switch (ev->type) {
+	case DPSCTP_EV_ASSOC_CHANGE:
+		TRACE("    %s#%u event ASSOC_CHANGE %d error=%u os=%u is=%u info=%zu\n", nd->name,
+			t->id, ev->u.assoc_change.state, ev->u.assoc_change.error,
+			ev->u.assoc_change.outbound_streams, ev->u.assoc_change.inbound_streams,
+			ev->u.assoc_change.info_len);
+		touch(ev->u.assoc_change.info, ev->u.assoc_change.info_len);
+		switch (ev->u.assoc_change.state) {
+		case DPSCTP_EV_COMM_UP:
+			CHECK(t->st == DPSCTP_ESTABLISHED && !t->up);
+			CHECK(ev->u.assoc_change.outbound_streams >= 1);
+			CHECK(ev->u.assoc_change.inbound_streams >= 1);
+			t->up = true;
+			break;
+		case DPSCTP_EV_RESTART:
+			CHECK(t->st == DPSCTP_ESTABLISHED && t->up);
+			break;
+		case DPSCTP_EV_COMM_LOST:
+			CHECK(t->st == DPSCTP_CLOSED && t->up && t->terminal == 0);
+			t->terminal++;
+			break;
+		case DPSCTP_EV_CANT_STR_ASSOC:
+			CHECK(t->st == DPSCTP_CLOSED && !t->up && t->terminal == 0);
+			t->terminal++;
+			break;
+		case DPSCTP_EV_SHUTDOWN_COMP:
+			CHECK(t->st == DPSCTP_CLOSED && t->terminal == 0);
+			t->terminal++;
+			break;
+		default:
+			CHECK(!"unknown ASSOC_CHANGE state");
+		}
+		break;
+	case DPSCTP_EV_REMOTE_ERROR:
+		TRACE("    %s#%u event REMOTE_ERROR %u len=%zu\n", nd->name, t->id,
+			ev->u.remote_error.error, ev->u.remote_error.causes_len);
+		CHECK(t->st != DPSCTP_CLOSED);
+		touch(ev->u.remote_error.causes, ev->u.remote_error.causes_len);
+		break;
+	case DPSCTP_EV_SHUTDOWN:
+		TRACE("    %s#%u event SHUTDOWN\n", nd->name, t->id);
+		CHECK(t->st >= DPSCTP_SHUTDOWN_PENDING);
+		break;
+	case DPSCTP_EV_ADAPTATION_INDICATION:
+		TRACE("    %s#%u event ADAPTATION 0x%08x\n", nd->name, t->id, ev->u.adaptation.ind);
+		CHECK(t->st == DPSCTP_ESTABLISHED);
+		break;
+	default:
+		TRACE("    %s#%u event %d\n", nd->name, t->id, ev->type);
+		break;
+	}
+}
+
+static void
+cb_free(void *ctx, struct dpsctp_assoc *a)
+{
+	struct node *nd = ctx;
+	struct track *t;
+
+	CHECK(a != NULL);
+	t = track_find(nd, a);
+	TRACE("    %s#%u released\n", nd->name, dpsctp_assoc_id(a));
+	if (t == NULL) {
+		CHECK(nd->overflow);
+		return;
+	}
+	if (nd->destroying) {
+		CHECK(t->terminal == 0);
+	} else {
+		/* released by the protocol: it went to CLOSED and the user was told, once */
+		CHECK(t->st == DPSCTP_CLOSED);
+		CHECK(t->terminal == 1);
+	}
+	memmove(t, t + 1, (size_t)(&nd->t[nd->nt] - (t + 1)) * sizeof(*t));
+	nd->nt--;
+}
+
+/* ---- endpoints ---- */
+
+static const struct dpsctp_env env = {
+	.ctx = &fz,
+	.alloc = env_alloc,
+	.free = env_free,
+	.random = env_random,
+};
+
+static void
+addr4(struct dpsctp_addr *a, uint8_t last)
+{
+	memset(a, 0, sizeof(*a));
+	a->family = 4;
+	a->bytes[0] = 198;
+	a->bytes[1] = 18;
+	a->bytes[2] = 0;
+	a->bytes[3] = last;
+}
+
+static void
+addr6(struct dpsctp_addr *a, uint8_t last)
+{
+	memset(a, 0, sizeof(*a));
+	a->family = 6;
+	a->bytes[0] = 0x20;
+	a->bytes[1] = 0x01;
+	a->bytes[2] = 0x0d;
+	a->bytes[3] = 0xb8;
+	a->bytes[15] = last;
+}
+
+static void
+node_config(struct node *nd, uint8_t bits, bool listen)
+{
+	struct dpsctp_proto_config *c = &nd->cfg;
+
+	dpsctp_proto_config_default(c);
+	if (bits & FE_CFG_FAST) {
+		c->rto_initial = 100 * DPSCTP_MS;
+		c->rto_min = 50 * DPSCTP_MS;
+		c->rto_max = 800 * DPSCTP_MS;
+		c->hb_interval = 1000 * DPSCTP_MS;
+		c->shutdown_guard = 4000 * DPSCTP_MS;
+	}
+	if (bits & FE_CFG_SHORT_COOKIE)
+		c->valid_cookie_life = 300 * DPSCTP_MS;
+	if (bits & FE_CFG_NO_HB)
+		c->hb_interval = 0;
+	if (bits & FE_CFG_FEW_RETRANS) {
+		c->max_init_retrans = 1;
+		c->assoc_max_retrans = 1;
+		c->path_max_retrans = 1;
+	}
+	if (bits & FE_CFG_ADAPTATION) {
+		c->has_adaptation = true;
+		c->adaptation_ind = 0xa1b2c3d4;
+	}
+	if (bits & FE_CFG_FEW_STREAMS) {
+		c->os = 2;
+		c->mis = 1;
+	}
+	if (bits & FE_CFG_TINY_TIMERS) {
+		c->rto_initial = 1 * DPSCTP_MS;
+		c->rto_min = 1 * DPSCTP_MS;
+		c->rto_max = 3 * DPSCTP_MS;
+		c->hb_interval = 2 * DPSCTP_MS;
+		c->shutdown_guard = 5 * DPSCTP_MS;
+		c->valid_cookie_life = 4 * DPSCTP_MS;
+	}
+	nd->listen = (bits & FE_CFG_FLIP_LISTEN) ? !listen : listen;
+}
+
+static void
+node_create(struct fuzz *f, struct node *nd)
+{
+	static const struct dpsctp_callbacks cb_proto = {
+		.event = cb_event,
+		.state_change = cb_state,
+		.assoc_free = cb_free,
+	};
+	struct dpsctp_callbacks cb = cb_proto;
+	struct dpsctp_endpoint_params p = {
+		.port = nd->port,
+		.addrs = &nd->addr,
+		.naddrs = 1,
+		.listen = nd->listen,
+		.cfg = &nd->cfg,
+	};
+	uint64_t failed = f->heap.failed;
+	int rc;
+
+	cb.ctx = nd;
+	nd->nt = 0;
+	nd->overflow = false;
+	nd->nin = 0;
+	nd->nout = 0;
+	rc = dpsctp_endpoint_create(&env, &cb, &p, f->now, &nd->ep);
+	CHECK(rc == 0 || (rc == -ENOMEM && f->heap.failed > failed));
+	if (rc != 0)
+		nd->ep = NULL;
+	TRACE("  %s created: %d\n", nd->name, rc);
+}
+
+static void
+node_destroy(struct node *nd)
+{
+	if (nd->ep == NULL)
+		return;
+	nd->destroying = true;
+	dpsctp_endpoint_destroy(nd->ep);
+	nd->destroying = false;
+	nd->ep = NULL;
+	/* assoc_free came for every association */
+	CHECK(nd->nt == 0 || nd->overflow);
+	nd->nt = 0;
+	nd->overflow = false;
+}
+
+/* What the engine says must match what the callbacks said. */
+static void
+node_check(struct fuzz *f, struct node *nd)
+{
+	const struct dpsctp_stats *st;
+	unsigned int i;
+
+	if (nd->ep == NULL)
+		return;
+	st = dpsctp_endpoint_stats(nd->ep);
+	CHECK(st->packets_in == nd->nin && st->packets_out == nd->nout);
+	CHECK(st->packets_in >= st->drops[DPSCTP_DROP_MALFORMED]);
+	/* expire leaves nothing due (settle() ran it for a deadline due now): a caller looping
+	 * on the deadline would spin */
+	CHECK(dpsctp_endpoint_next_deadline(nd->ep) > f->now);
+	if (nd->overflow)
+		return;
+	CHECK(dpsctp_endpoint_assoc_count(nd->ep) == nd->nt);
+	for (i = 0; i < nd->nt; i++) {
+		struct track *t = &nd->t[i];
+		struct dpsctp_assoc_status s;
+
+		CHECK(dpsctp_endpoint_assoc_by_id(nd->ep, t->id) == t->a);
+		CHECK(dpsctp_assoc_id(t->a) == t->id);
+		CHECK(dpsctp_assoc_state(t->a) == t->st);
+		CHECK(t->st != DPSCTP_CLOSED);
+		dpsctp_assoc_get_status(t->a, &s);
+		CHECK(s.state == t->st);
+		CHECK(s.local_vtag != 0);
+		CHECK(s.npeer_addrs >= 1 && s.npeer_addrs <= DPSCTP_MAX_ADDRS);
+		if (t->st != DPSCTP_COOKIE_WAIT) {
+			CHECK(s.peer_vtag != 0);
+		}
+		if (t->st >= DPSCTP_ESTABLISHED) {
+			CHECK(t->up);
+			CHECK(s.outbound_streams >= 1 && s.inbound_streams >= 1);
+			CHECK(s.inbound_streams <= nd->cfg.mis);
+		} else {
+			CHECK(!t->up);
+		}
+		CHECK(s.rto > 0);
+	}
+}
+
+/* ---- links ---- */
+
+static struct pkt *
+pkt_get(struct fuzz *f)
+{
+	CHECK(f->nfree > 0);
+	return f->free_pkts[--f->nfree];
+}
+
+static void
+pkt_put(struct fuzz *f, struct pkt *p)
+{
+	f->free_pkts[f->nfree++] = p;
+}
+
+static struct pkt *
+q_remove(struct queue *q, unsigned int i)
+{
+	struct pkt *p = q->p[i];
+
+	memmove(&q->p[i], &q->p[i + 1], (q->n - i - 1) * sizeof(q->p[0]));
+	q->n--;
+	return p;
+}
+
+static void
+q_insert(struct queue *q, unsigned int i, struct pkt *p)
+{
+	memmove(&q->p[i + 1], &q->p[i], (q->n - i) * sizeof(q->p[0]));
+	q->p[i] = p;
+	q->n++;
+}
+
+/* The packet an op byte's argument designates on a link, or NULL when the link is empty. */
+static struct pkt *
+q_pick(struct fuzz *f, unsigned int dir, unsigned int idx, unsigned int *at)
+{
+	struct queue *q = &f->q[dir];
+
+	if (q->n == 0)
+		return NULL;
+	*at = idx % q->n;
+	return q->p[*at];
+}
+
+static void
+render(const char *what, const uint8_t *p, size_t n)
+{
+	static char text[16384];
+
+	if (trace <= 0)
+		return;
+	dpsctp_packet_render(p, n, text, sizeof(text));
+	fprintf(stderr, "    %s %s", what, text);
+}
+
+/* Everything an endpoint outputs is well-formed. */
+static void
+check_output(struct node *nd, const uint8_t *buf, size_t n, const struct dpsctp_path *path)
+{
+	struct dpsctp_packet_info pi;
+	union dpsctp_chunk_view v;
+	struct dpsctp_chunk c;
+	const uint8_t *p;
+
+	CHECK(n <= DPSCTP_MAX_PACKET);
+	CHECK(dpsctp_packet_parse(buf, n, &pi) == 0);
+	CHECK(pi.hdr.src_port == nd->port);
+	CHECK(pi.hdr.dst_port != 0);
+	CHECK(dpsctp_packet_get_checksum(buf) == 0);
+	CHECK(path->local.family == 4 || path->local.family == 6);
+	CHECK(path->remote.family == 4 || path->remote.family == 6);
+	p = pi.chunks;
+	while (dpsctp_chunk_next(&p, pi.end, &c) == 1) {
+		CHECK(dpsctp_chunk_decode(&c, &v) == 0);
+		if (c.type == DPSCTP_CHUNK_INIT || c.type == DPSCTP_CHUNK_INIT_ACK) {
+			/* 3.3.2, 3.3.3: a non-zero Initiate Tag, streams in both directions */
+			CHECK(v.init.init_tag != 0 && v.init.os != 0 && v.init.mis != 0);
+			/* 8.5.1 A: an INIT carries tag 0; an INIT ACK the INIT's Initiate Tag */
+			CHECK((c.type == DPSCTP_CHUNK_INIT) == (pi.hdr.vtag == 0));
+		}
+	}
+	CHECK(p == pi.end);
+}
+
+static void
+enqueue(struct fuzz *f, unsigned int dir, const uint8_t *buf, size_t n,
+	const struct dpsctp_path *path)
+{
+	struct queue *q = &f->q[dir];
+	struct pkt *p;
+
+	if (q->n == QLEN) {
+		TRACE("    link %s full: lost\n", dir == 0 ? "A->B" : "B->A");
+		return;
+	}
+	p = pkt_get(f);
+	memcpy(p->buf, buf, n);
+	p->len = n;
+	p->path = *path;
+	q->p[q->n++] = p;
+}
+
+static void
+drain(struct fuzz *f, unsigned int side)
+{
+	struct node *nd = &f->node[side];
+	unsigned int i;
+
+	if (nd->ep == NULL || nd->hold)
+		return;
+	for (i = 0;; i++) {
+		struct dpsctp_path path;
+		size_t n;
+
+		CHECK(i < DRAIN_MAX);
+		memset(&path, 0, sizeof(path));
+		n = dpsctp_endpoint_output(nd->ep, f->out, f->cap, &path, f->now);
+		if (n == 0)
+			break;
+		CHECK(n <= f->cap);
+		nd->nout++;
+		render(side == 0 ? "A>" : "B>", f->out, n);
+		check_output(nd, f->out, n, &path);
+		enqueue(f, side, f->out, n, &path);
+	}
+}
+
+static void
+drain_all(struct fuzz *f)
+{
+	drain(f, 0);
+	drain(f, 1);
+}
+
+/* Hand @p n bytes to endpoint @p side, from an exact-size heap copy. */
+static void
+input_to(struct fuzz *f, unsigned int side, const uint8_t *data, size_t n,
+	const struct dpsctp_path *path)
+{
+	struct node *nd = &f->node[side];
+	uint8_t *copy;
+	int rc;
+
+	if (nd->ep == NULL)
+		return;
+	copy = malloc(n > 0 ? n : 1);
+	CHECK(copy != NULL);
+	memcpy(copy, data, n);
+	render(side == 0 ? ">A" : ">B", copy, n);
+	rc = dpsctp_endpoint_input(nd->ep, copy, n, path, f->now);
+	nd->nin++;
+	CHECK(rc >= 0 && rc <= DPSCTP_DROP_COUNT);
+	if (rc > 0)
+		TRACE("    dropped: %s\n", dpsctp_drop_name((enum dpsctp_drop)(rc - 1)));
+	free(copy);
+	drain_all(f);
+}
+
+/* The path a packet from @p from arrives on at @p to, by variant. */
+static void
+inject_path(struct fuzz *f, unsigned int from, unsigned int variant, struct dpsctp_path *path)
+{
+	const struct node *src = &f->node[from], *dst = &f->node[!from];
+
+	path->local = dst->addr;
+	path->remote = src->addr;
+	switch (variant & 3) {
+	case FE_PATH_OTHER:
+		addr4(&path->remote, 9);
+		break;
+	case FE_PATH_V6:
+		addr6(&path->local, 2);
+		addr6(&path->remote, 1);
+		break;
+	case FE_PATH_SPOOF:
+		path->remote = dst->addr;
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+deliver(struct fuzz *f, unsigned int dir, unsigned int idx)
+{
+	struct queue *h = &f->hist[dir];
+	struct dpsctp_path path;
+	struct pkt *p;
+	unsigned int at;
+
+	p = q_pick(f, dir, idx, &at);
+	if (p == NULL)
+		return;
+	q_remove(&f->q[dir], at);
+	path.local = p->path.remote;
+	path.remote = p->path.local;
+	input_to(f, !dir, p->buf, p->len, &path);
+	if (h->n == HIST)
+		pkt_put(f, h->p[--h->n]);
+	q_insert(h, 0, p);
+}
+
+/* ---- time ---- */
+
+static void
+advance(struct fuzz *f, uint64_t ns, bool force)
+{
+	unsigned int i;
+
+	f->now += ns;
+	for (i = 0; i < 2; i++) {
+		struct node *nd = &f->node[i];
+
+		if (nd->ep != NULL && (force || dpsctp_endpoint_next_deadline(nd->ep) <= f->now))
+			dpsctp_endpoint_expire(nd->ep, f->now);
+	}
+	drain_all(f);
+}
+
+/* engine.h: a deadline may be due now (at or before the current time): expire at once. */
+static void
+settle(struct fuzz *f)
+{
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		struct node *nd = &f->node[i];
+
+		if (nd->ep != NULL && dpsctp_endpoint_next_deadline(nd->ep) <= f->now) {
+			TRACE("    %s: deadline due now, expire\n", nd->name);
+			dpsctp_endpoint_expire(nd->ep, f->now);
+		}
+	}
+	drain_all(f);
+}
+
+static void
+next_deadline(struct fuzz *f)
+{
+	uint64_t d = DPSCTP_NEVER;
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		if (f->node[i].ep != NULL) {
+			uint64_t x = dpsctp_endpoint_next_deadline(f->node[i].ep);
+
+			if (x < d)
+				d = x;
+		}
+	}
+	if (d == DPSCTP_NEVER)
+		return;
+	if (d <= f->now)
+		advance(f, 0, false);
+	else
+		advance(f, d - f->now < MAX_JUMP ? d - f->now : MAX_JUMP, false);
+}
+
+static void
+run(struct fuzz *f, bool timers)
+{
+	unsigned int i;
+
+	for (i = 0; i < RUN_STEPS; i++) {
+		if (f->q[0].n == 0 && f->q[1].n == 0) {
+			if (!timers || (f->node[0].nt == 0 && f->node[1].nt == 0))
+				break;
+			next_deadline(f);
+			continue;
+		}
+		deliver(f, 0, 0);
+		deliver(f, 1, 0);
+	}
+}
+
+/* ---- operations ---- */
+
+static uint32_t
+vtag_for(struct fuzz *f, unsigned int to, unsigned int mode, unsigned int idx)
+{
+	struct track *t = track_pick(&f->node[to], idx);
+	struct dpsctp_assoc_status s;
+
+	switch (mode & 3) {
+	case FE_VTAG_LOCAL:
+	case FE_VTAG_PEER:
+		if (t == NULL)
+			return 0;
+		dpsctp_assoc_get_status(t->a, &s);
+		return (mode & 3) == FE_VTAG_LOCAL ? s.local_vtag : s.peer_vtag;
+	case FE_VTAG_INPUT:
+		return rd32(f);
+	default:
+		return 0;
+	}
+}
+
+/* Mutations of the packet on a link; @p pkt is NULL when the link is empty (arguments are
+ * consumed anyway, so that the rest of the stream keeps its meaning). */
+static void
+mutate(struct fuzz *f, unsigned int op, unsigned int dir, unsigned int idx)
+{
+	unsigned int at = 0;
+	struct pkt *p = q_pick(f, dir, idx, &at);
+	uint8_t extra[255];
+	uint16_t off, v16;
+	uint32_t v32;
+	uint8_t m, k, field;
+	size_t n;
+
+	switch (op) {
+	case FE_OP_FLIP:
+		off = rd16(f);
+		m = rd8(f);
+		if (p != NULL && p->len > 0)
+			p->buf[off % p->len] ^= m != 0 ? m : 0xff;
+		break;
+	case FE_OP_SET16:
+		off = rd16(f);
+		v16 = rd16(f);
+		if (p != NULL && p->len >= 2)
+			dpsctp_put_be16(p->buf + off % (p->len - 1), v16);
+		break;
+	case FE_OP_SET32:
+		off = rd16(f);
+		v32 = rd32(f);
+		if (p != NULL && p->len >= 4)
+			dpsctp_put_be32(p->buf + off % (p->len - 3), v32);
+		break;
+	case FE_OP_TRUNCATE:
+		off = rd16(f);
+		if (p != NULL)
+			p->len = off % (p->len + 1);
+		break;
+	case FE_OP_APPEND:
+		n = rdbytes(f, extra, rd8(f));
+		if (p != NULL) {
+			if (n > PKT_MAX - p->len)
+				n = PKT_MAX - p->len;
+			memcpy(p->buf + p->len, extra, n);
+			p->len += n;
+		}
+		break;
+	case FE_OP_CHUNK_FIELD: {
+		size_t pos = DPSCTP_COMMON_HDR_LEN, at_chunk = DPSCTP_COMMON_HDR_LEN;
+		unsigned int i, count = 0;
+
+		k = rd8(f);
+		field = rd8(f);
+		v16 = rd16(f);
+		if (p == NULL)
+			break;
+		/* walk the chunk headers as they are, to the k-th (modulo how many there are) */
+		while (pos + DPSCTP_CHUNK_HDR_LEN <= p->len) {
+			size_t len = dpsctp_get_be16(p->buf + pos + 2);
+
+			count++;
+			if (len < DPSCTP_CHUNK_HDR_LEN)
+				break;
+			pos += (len + 3) & ~(size_t)3;
+		}
+		if (count == 0)
+			break;
+		k %= count;
+		pos = DPSCTP_COMMON_HDR_LEN;
+		for (i = 0; i < k; i++)
+			pos += (dpsctp_get_be16(p->buf + pos + 2) + 3u) & ~3u;
+		at_chunk = pos;
+		switch (field & 3) {
+		case 0:
+			p->buf[at_chunk] = (uint8_t)v16;
+			break;
+		case 1:
+			p->buf[at_chunk + 1] = (uint8_t)v16;
+			break;
+		case 2:
+			dpsctp_put_be16(p->buf + at_chunk + 2, v16);
+			break;
+		default:
+			dpsctp_put_be16(p->buf + at_chunk + 2,
+				(uint16_t)(dpsctp_get_be16(p->buf + at_chunk + 2) + (int8_t)v16));
+			break;
+		}
+		break;
+	}
+	case FE_OP_SET_VTAG:
+		m = rd8(f);
+		v32 = vtag_for(f, !dir, m, m >> 6);
+		if (p != NULL && p->len >= DPSCTP_COMMON_HDR_LEN)
+			dpsctp_put_be32(p->buf + 4, v32);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+op_inject(struct fuzz *f, unsigned int from, unsigned int variant)
+{
+	static uint8_t buf[PKT_MAX];
+	struct dpsctp_path path;
+	size_t n = rdbytes(f, buf, rd16(f));
+
+	inject_path(f, from, variant, &path);
+	input_to(f, !from, buf, n, &path);
+}
+
+static void
+op_craft(struct fuzz *f, unsigned int from)
+{
+	static uint8_t buf[PKT_MAX];
+	const struct node *src = &f->node[from], *dst = &f->node[!from];
+	uint8_t mode = rd8(f), nch = (uint8_t)(1 + rd8(f) % 4);
+	uint16_t sport = src->port, dport = dst->port;
+	struct dpsctp_path path;
+	size_t n = DPSCTP_COMMON_HDR_LEN;
+	uint32_t vtag;
+	unsigned int i;
+
+	vtag = vtag_for(f, !from, mode, mode >> 6);
+	switch ((mode >> 2) & 3) {
+	case FE_PORTS_SRC:
+		sport = rd16(f);
+		break;
+	case FE_PORTS_DST:
+		dport = (uint16_t)(dst->port + 7);
+		break;
+	case FE_PORTS_ZERO:
+		sport = 0;
+		break;
+	default:
+		break;
+	}
+	dpsctp_put_be16(buf, sport);
+	dpsctp_put_be16(buf + 2, dport);
+	dpsctp_put_be32(buf + 4, vtag);
+	dpsctp_put_be32(buf + 8, 0);
+	for (i = 0; i < nch; i++) {
+		uint8_t type = rd8(f), flags = rd8(f);
+		size_t len = rd8(f);
+
+		if (len == 255)
+			len = rd16(f);
+		if (n + DPSCTP_CHUNK_HDR_LEN + 3 > sizeof(buf))
+			break;
+		/* what does not fit the buffer is left out */
+		if (len > sizeof(buf) - n - DPSCTP_CHUNK_HDR_LEN - 3)
+			len = sizeof(buf) - n - DPSCTP_CHUNK_HDR_LEN - 3;
+		if (len > DPSCTP_TLV_MAX_LEN - DPSCTP_CHUNK_HDR_LEN)
+			len = DPSCTP_TLV_MAX_LEN - DPSCTP_CHUNK_HDR_LEN;
+		buf[n] = type;
+		buf[n + 1] = flags;
+		dpsctp_put_be16(buf + n + 2, (uint16_t)(DPSCTP_CHUNK_HDR_LEN + len));
+		memset(buf + n + DPSCTP_CHUNK_HDR_LEN, 0, (len + 3) & ~(size_t)3);
+		rdbytes(f, buf + n + DPSCTP_CHUNK_HDR_LEN, len);
+		n += DPSCTP_CHUNK_HDR_LEN + ((len + 3) & ~(size_t)3);
+	}
+	inject_path(f, from, mode >> 4, &path);
+	input_to(f, !from, buf, n, &path);
+}
+
+static void
+op_associate(struct fuzz *f, unsigned int side, unsigned int variant)
+{
+	struct node *nd = &f->node[side], *peer = &f->node[!side];
+	struct dpsctp_addr to = peer->addr;
+	uint16_t port = peer->port, os = rd16(f);
+	uint64_t failed = f->heap.failed;
+	struct dpsctp_assoc *a = NULL;
+	struct track *t;
+	int rc;
+
+	if (nd->ep == NULL)
+		return;
+	switch (variant & 3) {
+	case 1:
+		port = (uint16_t)(peer->port + 1);
+		break;
+	case 2:
+		addr4(&to, 3);
+		break;
+	case 3:
+		addr6(&to, 2);
+		break;
+	default:
+		break;
+	}
+	rc = dpsctp_associate(nd->ep, &to, 1, port, os, f->now, &a);
+	TRACE("  %s associate -> %d\n", nd->name, rc);
+	if ((variant & 3) == 3) {
+		/* no local address of that family */
+		CHECK(rc == -EINVAL);
+		return;
+	}
+	CHECK(rc == 0 || rc == -EADDRINUSE || (rc == -ENOMEM && f->heap.failed > failed));
+	if (rc != 0)
+		return;
+	CHECK(a != NULL && dpsctp_assoc_state(a) == DPSCTP_COOKIE_WAIT);
+	t = track_find(nd, a);
+	CHECK(t != NULL || nd->overflow);
+}
+
+static void
+op_shutdown(struct fuzz *f, unsigned int side, unsigned int idx)
+{
+	struct node *nd = &f->node[side];
+	struct track *t = track_pick(nd, idx);
+	enum dpsctp_state st;
+	uint32_t id;
+	int rc;
+
+	if (t == NULL)
+		return;
+	st = t->st;
+	id = t->id;
+	rc = dpsctp_assoc_shutdown(t->a, f->now);
+	TRACE("  %s#%u shutdown -> %d\n", nd->name, id, rc);
+	t = track_by_id(nd, id);
+	switch (st) {
+	case DPSCTP_COOKIE_WAIT:
+	case DPSCTP_COOKIE_ECHOED:
+		CHECK(rc == 0 && t == NULL);
+		CHECK(dpsctp_endpoint_assoc_by_id(nd->ep, id) == NULL);
+		break;
+	case DPSCTP_ESTABLISHED:
+		CHECK(rc == 0 && t != NULL && t->st == DPSCTP_SHUTDOWN_SENT);
+		break;
+	default:
+		CHECK(rc == -ENOTCONN && t != NULL && t->st == st);
+		break;
+	}
+}
+
+static void
+op_abort(struct fuzz *f, unsigned int side, unsigned int idx)
+{
+	static const uint8_t big[1025];
+	struct node *nd = &f->node[side];
+	struct track *t = track_pick(nd, idx);
+	uint8_t reason[255], *copy = NULL;
+	size_t n = rd8(f);
+	uint32_t id;
+	int rc;
+
+	if (n == 255)
+		n = sizeof(big);
+	else
+		n = rdbytes(f, reason, n);
+	if (t == NULL)
+		return;
+	id = t->id;
+	if (n > 0 && n != sizeof(big)) {
+		copy = malloc(n);
+		CHECK(copy != NULL);
+		memcpy(copy, reason, n);
+	}
+	rc = dpsctp_assoc_abort(t->a, n == sizeof(big) ? big : copy, n, f->now);
+	free(copy);
+	TRACE("  %s#%u abort(%zu) -> %d\n", nd->name, id, n, rc);
+	if (n > 1024) {
+		CHECK(rc == -EINVAL && track_by_id(nd, id) != NULL);
+	} else {
+		CHECK(rc == 0 && track_by_id(nd, id) == NULL);
+		CHECK(dpsctp_endpoint_assoc_by_id(nd->ep, id) == NULL);
+	}
+}
+
+static void
+op_replay(struct fuzz *f, unsigned int dir, unsigned int idx)
+{
+	struct queue *h = &f->hist[dir];
+	struct dpsctp_path path;
+	struct pkt *p;
+
+	if (h->n == 0)
+		return;
+	p = h->p[idx % h->n];
+	path.local = p->path.remote;
+	path.remote = p->path.local;
+	input_to(f, !dir, p->buf, p->len, &path);
+}
+
+static void
+set_cap(struct fuzz *f, size_t cap)
+{
+	free(f->out);
+	f->cap = cap;
+	f->out = malloc(cap > 0 ? cap : 1);
+	CHECK(f->out != NULL);
+}
+
+static const char *const op_names[FE_OP_COUNT] = {
+	[FE_OP_ADVANCE] = "advance",
+	[FE_OP_NEXT_DEADLINE] = "next-deadline",
+	[FE_OP_DELIVER] = "deliver",
+	[FE_OP_RUN] = "run",
+	[FE_OP_DROP] = "drop",
+	[FE_OP_DUP] = "dup",
+	[FE_OP_SWAP] = "swap",
+	[FE_OP_FLIP] = "flip",
+	[FE_OP_SET16] = "set16",
+	[FE_OP_SET32] = "set32",
+	[FE_OP_TRUNCATE] = "truncate",
+	[FE_OP_APPEND] = "append",
+	[FE_OP_CHUNK_FIELD] = "chunk-field",
+	[FE_OP_SET_VTAG] = "set-vtag",
+	[FE_OP_INJECT] = "inject",
+	[FE_OP_CRAFT] = "craft",
+	[FE_OP_ASSOCIATE] = "associate",
+	[FE_OP_SHUTDOWN] = "shutdown",
+	[FE_OP_ABORT] = "abort",
+	[FE_OP_LISTEN] = "listen",
+	[FE_OP_RESTART] = "restart",
+	[FE_OP_CAP] = "cap",
+	[FE_OP_ALLOC_FAIL] = "alloc-fail",
+	[FE_OP_REPLAY] = "replay",
+	[FE_OP_HOLD] = "hold",
+};
+
+static void
+one_op(struct fuzz *f, uint8_t b)
+{
+	unsigned int op = (b & FE_OP_MASK) % FE_OP_COUNT;
+	unsigned int side = (b & FE_B) != 0;
+	unsigned int idx = (b >> 5) & 3;
+	struct node *nd = &f->node[side];
+	unsigned int at;
+	struct pkt *p;
+	uint16_t v;
+	uint8_t n;
+
+	TRACE("t=%llu.%03llu %s %s idx=%u\n", (unsigned long long)(f->now / (1000 * DPSCTP_MS)),
+		(unsigned long long)(f->now / DPSCTP_MS % 1000), op_names[op], side ? "B" : "A",
+		idx);
+	switch (op) {
+	case FE_OP_ADVANCE:
+		advance(f, (uint64_t)rd16(f) * DPSCTP_MS, idx & 1);
+		break;
+	case FE_OP_NEXT_DEADLINE:
+		next_deadline(f);
+		break;
+	case FE_OP_DELIVER:
+		deliver(f, side, idx);
+		break;
+	case FE_OP_RUN:
+		run(f, idx & 1);
+		break;
+	case FE_OP_DROP:
+		p = q_pick(f, side, idx, &at);
+		if (p != NULL)
+			pkt_put(f, q_remove(&f->q[side], at));
+		break;
+	case FE_OP_DUP:
+		p = q_pick(f, side, idx, &at);
+		if (p != NULL && f->q[side].n < QLEN) {
+			struct pkt *c = pkt_get(f);
+
+			c->len = p->len;
+			c->path = p->path;
+			memcpy(c->buf, p->buf, p->len);
+			q_insert(&f->q[side], at + 1, c);
+		}
+		break;
+	case FE_OP_SWAP:
+		p = q_pick(f, side, idx, &at);
+		if (p != NULL && at + 1 < f->q[side].n) {
+			f->q[side].p[at] = f->q[side].p[at + 1];
+			f->q[side].p[at + 1] = p;
+		}
+		break;
+	case FE_OP_FLIP:
+	case FE_OP_SET16:
+	case FE_OP_SET32:
+	case FE_OP_TRUNCATE:
+	case FE_OP_APPEND:
+	case FE_OP_CHUNK_FIELD:
+	case FE_OP_SET_VTAG:
+		mutate(f, op, side, idx);
+		break;
+	case FE_OP_INJECT:
+		op_inject(f, side, idx);
+		break;
+	case FE_OP_CRAFT:
+		op_craft(f, side);
+		break;
+	case FE_OP_ASSOCIATE:
+		op_associate(f, side, idx);
+		break;
+	case FE_OP_SHUTDOWN:
+		op_shutdown(f, side, idx);
+		break;
+	case FE_OP_ABORT:
+		op_abort(f, side, idx);
+		break;
+	case FE_OP_LISTEN:
+		nd->listen = idx & 1;
+		if (nd->ep != NULL)
+			dpsctp_endpoint_listen(nd->ep, nd->listen);
+		break;
+	case FE_OP_RESTART:
+		node_destroy(nd);
+		node_create(f, nd);
+		break;
+	case FE_OP_CAP:
+		v = rd16(f);
+		set_cap(f, v == 0 ? 1500 : v > DPSCTP_MAX_PACKET ? DPSCTP_MAX_PACKET : v);
+		break;
+	case FE_OP_ALLOC_FAIL:
+		n = rd8(f);
+		if (idx == 0) {
+			f->heap.fail_next = n;
+		} else if (idx == 1) {
+			f->heap.fail_at = f->heap.nalloc + n + 1;
+		} else {
+			f->heap.fail_next = 0;
+			f->heap.fail_at = 0;
+		}
+		break;
+	case FE_OP_REPLAY:
+		op_replay(f, side, idx);
+		break;
+	case FE_OP_HOLD:
+		nd->hold = idx & 1;
+		break;
+	default:
+		break;
+	}
+	drain_all(f);
+	settle(f);
+	node_check(f, &f->node[0]);
+	node_check(f, &f->node[1]);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct fuzz *f = &fz;
+	uint8_t hdr[FE_HDR_LEN] = {0};
+	unsigned int i, nops;
+
+	if (trace < 0)
+		trace = getenv("DPSCTP_FUZZ_TRACE") != NULL && *getenv("DPSCTP_FUZZ_TRACE") != '0';
+	memset(f, 0, sizeof(*f));
+	memcpy(hdr, data, size < FE_HDR_LEN ? size : FE_HDR_LEN);
+	f->in = size < FE_HDR_LEN ? data + size : data + FE_HDR_LEN;
+	f->end = data + size;
+	for (i = 0; i < 8; i++)
+		f->rng |= (uint64_t)hdr[i] << (8 * i);
+	f->now = T0;
+	set_cap(f, 1500);
+	for (i = 0; i < POOL; i++)
+		f->free_pkts[f->nfree++] = &pool[i];
+
+	f->node[0].f = f;
+	f->node[0].name = "A";
+	addr4(&f->node[0].addr, 1);
+	f->node[0].port = 5000;
+	node_config(&f->node[0], hdr[8], false);
+	f->node[1].f = f;
+	f->node[1].name = "B";
+	addr4(&f->node[1].addr, 2);
+	f->node[1].port = 5001;
+	node_config(&f->node[1], hdr[9], true);
+	node_create(f, &f->node[0]);
+	node_create(f, &f->node[1]);
+
+	for (nops = 0; nops < MAX_OPS && more(f); nops++)
+		one_op(f, rd8(f));
+
+	node_destroy(&f->node[0]);
+	node_destroy(&f->node[1]);
+	free(f->out);
+	TRACE("end: t=%llu ms, %llu allocations (%llu refused)\n",
+		(unsigned long long)(f->now / DPSCTP_MS), (unsigned long long)f->heap.nalloc,
+		(unsigned long long)f->heap.failed);
+	/* everything the engine allocated came back */
+	CHECK(f->heap.live == 0 && f->heap.bytes == 0);
+	return 0;
+}

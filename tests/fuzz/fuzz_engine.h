@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The input format of the engine fuzz target (fuzz_engine.c), shared with its seed writer
+ * (write_engine_seeds.c).
+ *
+ * Two endpoints live in one process: A (198.18.0.1 port 5000, connecting) and B (198.18.0.2
+ * port 5001, listening). Every packet one of them outputs is queued on the one-way link towards
+ * the other (A->B or B->A), where the input decides what happens to it.
+ *
+ * An input is:
+ *   bytes 0-7   seed of the PRNG behind env->random (little endian)
+ *   byte  8     configuration of A (FE_CFG_* bits)
+ *   byte  9     configuration of B
+ *   then        operations, each an op byte and its arguments (big endian); missing bytes
+ *               read as zero and the input ends with the first operation that runs past it.
+ *
+ * The op byte: bits 0-4 the operation (taken modulo FE_OP_COUNT), bits 5-6 a small argument
+ * (FE_ARG), bit 7 the side (FE_B): for link operations the direction (0: A->B, FE_B: B->A), for
+ * user primitives the endpoint that calls them, for injected packets their sender.
+ */
+#ifndef DPSCTP_TESTS_FUZZ_ENGINE_H
+#define DPSCTP_TESTS_FUZZ_ENGINE_H
+
+/** Bytes before the first operation. */
+#define FE_HDR_LEN 10
+
+/* Configuration bits (byte 8 for A, byte 9 for B). */
+#define FE_CFG_FAST 0x01         /**< RTO 100 ms (50..800), HB 1 s, T5 guard 4 s */
+#define FE_CFG_SHORT_COOKIE 0x02 /**< Valid.Cookie.Life 300 ms */
+#define FE_CFG_NO_HB 0x04        /**< heartbeats off */
+#define FE_CFG_FEW_RETRANS 0x08  /**< Max.Init.Retransmits and Association.Max.Retrans 1 */
+#define FE_CFG_ADAPTATION 0x10   /**< send an Adaptation Layer Indication */
+#define FE_CFG_FEW_STREAMS 0x20  /**< OS 2, MIS 1 */
+#define FE_CFG_FLIP_LISTEN 0x40  /**< A listens from the start / B does not */
+#define FE_CFG_TINY_TIMERS 0x80  /**< RTO 1 ms (max 3), HB 2 ms, T5 5 ms, cookie life 4 ms */
+
+/** Side bit of the op byte: B (or the link B->A). */
+#define FE_B 0x80
+/** Small argument of the op byte (0..3). */
+#define FE_ARG(n) ((uint8_t)(((n)&3) << 5))
+/** Operation of an op byte. */
+#define FE_OP_MASK 0x1f
+
+/** Operations. "idx" is the 2-bit argument; "the packet" is packet idx of the link's queue. */
+enum fe_op {
+	/**
+	 * u16 ms: time passes; expire endpoints whose deadline came (idx & 1: call expire on both
+	 * anyway)
+	 */
+	FE_OP_ADVANCE = 0,
+	/** jump to the earliest endpoint deadline (at most 1 h on) */
+	FE_OP_NEXT_DEADLINE,
+	/** deliver the packet to the other endpoint */
+	FE_OP_DELIVER,
+	/**
+	 * deliver both ways until the links are empty (64 steps at most); idx & 1: then keep
+	 * jumping to deadlines while associations live
+	 */
+	FE_OP_RUN,
+	/** lose the packet */
+	FE_OP_DROP,
+	/** duplicate the packet (the copy follows it) */
+	FE_OP_DUP,
+	/** swap the packet with the next one */
+	FE_OP_SWAP,
+	/** u16 offset, u8 mask: xor a byte of the packet (mask 0: 0xff) */
+	FE_OP_FLIP,
+	/** u16 offset, u16 value: overwrite 16 bits of the packet */
+	FE_OP_SET16,
+	/** u16 offset, u32 value: overwrite 32 bits of the packet */
+	FE_OP_SET32,
+	/** u16 length: cut the packet (modulo its length + 1) */
+	FE_OP_TRUNCATE,
+	/** u8 n, n bytes: append to the packet */
+	FE_OP_APPEND,
+	/**
+	 * u8 chunk, u8 field, u16 value: set a chunk header field of the packet: field % 4 = 0
+	 * type, 1 flags, 2 length, 3 length += (int8)
+	 */
+	FE_OP_CHUNK_FIELD,
+	/** u8 mode (FE_VTAG_*): rewrite the packet's verification tag */
+	FE_OP_SET_VTAG,
+	/**
+	 * u16 n, n bytes: a raw packet from the side to the other one, on path variant idx
+	 * (FE_PATH_*)
+	 */
+	FE_OP_INJECT,
+	/**
+	 * u8 mode, u8 nchunks (1 + n % 4), then per chunk u8 type, u8 flags, u8 n (255: a u16 n
+	 * follows) and n value bytes (zeros past the end of the input): a packet built from
+	 * chunks, sent to the other side; mode bits 0-1 FE_VTAG_*, 2-3 FE_PORTS_*, 4-5 FE_PATH_*,
+	 * 6-7 assoc
+	 */
+	FE_OP_CRAFT,
+	/**
+	 * u16 os: ASSOCIATE to the other endpoint; idx: 0 right, 1 wrong port, 2 another address
+	 * (198.18.0.3), 3 an IPv6 address
+	 */
+	FE_OP_ASSOCIATE,
+	/** SHUTDOWN association idx of the side */
+	FE_OP_SHUTDOWN,
+	/**
+	 * u8 n, n bytes: ABORT association idx with that reason (n 255: a 1025-byte reason, which
+	 * must be refused)
+	 */
+	FE_OP_ABORT,
+	/** the side listens (idx & 1) or stops listening */
+	FE_OP_LISTEN,
+	/** destroy the side's endpoint and create it again (a restart) */
+	FE_OP_RESTART,
+	/** u16: output buffer size of both (0: 1500, else min(v, 9216)) */
+	FE_OP_CAP,
+	/**
+	 * u8 n: idx 0 the next n allocations fail, 1 the (n+1)-th one from now fails, 2-3 failures
+	 * off
+	 */
+	FE_OP_ALLOC_FAIL,
+	/** deliver again the idx-th last packet that crossed the link */
+	FE_OP_REPLAY,
+	/**
+	 * stop (idx & 1) or resume calling output on the side, as when the NIC is busy: replies
+	 * and control chunks pile up in the engine
+	 */
+	FE_OP_HOLD,
+	FE_OP_COUNT
+};
+
+/* FE_OP_SET_VTAG / FE_OP_CRAFT verification tag modes (bits 0-1) and assoc (bits 6-7). */
+#define FE_VTAG_ZERO 0  /**< 0 */
+#define FE_VTAG_LOCAL 1 /**< the receiver's own tag of its association (what a peer sends) */
+#define FE_VTAG_PEER 2  /**< the receiver's peer tag (a reflected tag, with the T bit) */
+#define FE_VTAG_INPUT 3 /**< u32 from the input */
+
+/* FE_OP_CRAFT port modes (bits 2-3). */
+#define FE_PORTS_RIGHT 0 /**< the sender's port to the receiver's */
+#define FE_PORTS_SRC 1   /**< u16 source port from the input */
+#define FE_PORTS_DST 2   /**< a destination port the receiver does not have */
+#define FE_PORTS_ZERO 3  /**< source port 0 */
+
+/* Path variants of injected packets. */
+#define FE_PATH_RIGHT 0 /**< between the two endpoints' addresses */
+#define FE_PATH_OTHER 1 /**< from an address the receiver does not know (198.18.0.9) */
+#define FE_PATH_V6 2    /**< between two IPv6 addresses */
+#define FE_PATH_SPOOF 3 /**< from the receiver's own address */
+
+#endif /* DPSCTP_TESTS_FUZZ_ENGINE_H */
