@@ -453,23 +453,24 @@ assoc_input(struct dpsctp_assoc *a, const struct dpsctp_packet_info *pi,
 	enum vtag_mode mode;
 	bool first = true;
 
-	if (dpsctp_packet_has(pi, DPSCTP_CHUNK_INIT))
+	if (dpsctp_packet_has(pi, DPSCTP_CHUNK_INIT)) {
 		/* 8.5.1 A: an INIT carries a Verification Tag of 0 (and travels alone) */
-		mode = vtag == 0 ? VTAG_ALL : VTAG_T_ONLY;
-	else if (pi->first_type == DPSCTP_CHUNK_COOKIE_ECHO && !skip_first)
-		mode = VTAG_COOKIE;
-	else if (vtag == a->local_vtag)
+		if (vtag != 0)
+			return dropped(ep, DPSCTP_DROP_BAD_VTAG);
 		mode = VTAG_ALL;
-	else if (before_established(a) && dpsctp_packet_has(pi, DPSCTP_CHUNK_SHUTDOWN_ACK))
+	} else if (pi->first_type == DPSCTP_CHUNK_COOKIE_ECHO && !skip_first) {
+		mode = VTAG_COOKIE;
+	} else if (vtag == a->local_vtag) {
+		mode = VTAG_ALL;
+	} else if (before_established(a) && dpsctp_packet_has(pi, DPSCTP_CHUNK_SHUTDOWN_ACK)) {
 		mode = VTAG_OOTB_SHUTDOWN_ACK;
-	else if (a->peer_vtag != 0 && vtag == a->peer_vtag &&
+	} else if (a->peer_vtag != 0 && vtag == a->peer_vtag &&
 		(dpsctp_packet_has(pi, DPSCTP_CHUNK_ABORT) ||
-			dpsctp_packet_has(pi, DPSCTP_CHUNK_SHUTDOWN_COMPLETE)))
+			dpsctp_packet_has(pi, DPSCTP_CHUNK_SHUTDOWN_COMPLETE))) {
 		mode = VTAG_T_ONLY;
-	else
+	} else {
 		return dropped(ep, DPSCTP_DROP_BAD_VTAG);
-	if (mode == VTAG_T_ONLY && dpsctp_packet_has(pi, DPSCTP_CHUNK_INIT))
-		return dropped(ep, DPSCTP_DROP_BAD_VTAG);
+	}
 
 	while (dpsctp_chunk_next(&p, pi->end, &ch) == 1) {
 		struct dpsctp_sm_input in = {

@@ -62,7 +62,7 @@ known_in(uint16_t type, bool is_ack)
 static void
 report_param(struct dpsctp_wbuf *report, const struct dpsctp_tlv *t, bool wrap)
 {
-	size_t mark, whole = dpsctp_pad4(t->len);
+	size_t mark;
 
 	if (report == NULL)
 		return;
@@ -77,7 +77,6 @@ report_param(struct dpsctp_wbuf *report, const struct dpsctp_tlv *t, bool wrap)
 	if (dpsctp_wbuf_put(report, t->value - DPSCTP_TLV_HDR_LEN, t->len) != 0 ||
 		dpsctp_wbuf_pad4(report) != 0)
 		dpsctp_wbuf_rewind(report, mark);
-	(void)whole;
 }
 
 static int
