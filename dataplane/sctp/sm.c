@@ -292,6 +292,19 @@ sf_9_2_init_in_shutdown_ack_sent(const struct dpsctp_assoc *a, const struct dpsc
 	return drop(c, DPSCTP_DROP_UNEXPECTED, DPSCTP_DISP_STOP);
 }
 
+/* 5.2.4 B and D: "enter the ESTABLISHED state if it has not already done so". */
+static void
+cmd_establish(struct dpsctp_cmds *c)
+{
+	cmd_timer_stop(c, DPSCTP_T1_INIT);
+	cmd_timer_stop(c, DPSCTP_T1_COOKIE);
+	cmd(c, DPSCTP_CMD_FREE_COOKIE);
+	cmd_state(c, DPSCTP_ESTABLISHED);
+	cmd_assoc_change(c, DPSCTP_EV_COMM_UP);
+	cmd_adaptation(c, &c->params);
+	cmd_timer_start(c, DPSCTP_T_HEARTBEAT);
+}
+
 /*
  * RFC 9260 5.2.4: COOKIE ECHO when a TCB exists. After the MAC and lifetime checks of 5.1.5
  * (both done here), Table 2:
@@ -373,29 +386,15 @@ sf_5_2_4_dupcook(const struct dpsctp_assoc *a, const struct dpsctp_sm_input *in,
 		x->u.cookie.init = &c->init;
 		x->u.cookie.params = &c->params;
 		cmd_send(c, DPSCTP_SEND_COOKIE_ACK);
-		if (before_established(a)) {
-			cmd_timer_stop(c, DPSCTP_T1_INIT);
-			cmd_timer_stop(c, DPSCTP_T1_COOKIE);
-			cmd(c, DPSCTP_CMD_FREE_COOKIE);
-			cmd_state(c, DPSCTP_ESTABLISHED);
-			cmd_assoc_change(c, DPSCTP_EV_COMM_UP);
-			cmd_adaptation(c, &c->params);
-			cmd_timer_start(c, DPSCTP_T_HEARTBEAT);
-		}
+		if (before_established(a))
+			cmd_establish(c);
 		return DPSCTP_DISP_CONSUME;
 	}
 	if (lt && pt) {
 		/* (D) */
 		cmd_send(c, DPSCTP_SEND_COOKIE_ACK);
-		if (before_established(a)) {
-			cmd_timer_stop(c, DPSCTP_T1_INIT);
-			cmd_timer_stop(c, DPSCTP_T1_COOKIE);
-			cmd(c, DPSCTP_CMD_FREE_COOKIE);
-			cmd_state(c, DPSCTP_ESTABLISHED);
-			cmd_assoc_change(c, DPSCTP_EV_COMM_UP);
-			cmd_adaptation(c, &c->params);
-			cmd_timer_start(c, DPSCTP_T_HEARTBEAT);
-		}
+		if (before_established(a))
+			cmd_establish(c);
 		return DPSCTP_DISP_CONSUME;
 	}
 	/* (C) and every other combination: silently discard */
