@@ -83,12 +83,20 @@ dpsctp_assoc_release(struct dpsctp_assoc *a)
 	if (ep->cb.assoc_free != NULL)
 		ep->cb.assoc_free(ep->cb.ctx, a);
 	dpsctp_ep_unlink(ep, a);
-	if (a->cookie != NULL)
-		ep->env.free(ep->env.ctx, a->cookie, a->cookie_len);
+	dpsctp_assoc_free_cookie(a);
 	if (a->hb_ack_info != NULL && a->hb_ack_info != a->hb_ack_inline)
 		ep->env.free(ep->env.ctx, a->hb_ack_info, a->hb_ack_len);
 	ep->stats.assocs_closed++;
 	ep->env.free(ep->env.ctx, a, sizeof(*a));
+}
+
+void
+dpsctp_assoc_free_cookie(struct dpsctp_assoc *a)
+{
+	if (a->cookie != NULL)
+		a->ep->env.free(a->ep->env.ctx, a->cookie, a->cookie_len);
+	a->cookie = NULL;
+	a->cookie_len = 0;
 }
 
 void

@@ -138,7 +138,15 @@ struct dpsctp_endpoint {
 	struct dpsctp_stats stats;
 };
 
+/** Before ESTABLISHED: the handshake is still running (COOKIE-WAIT or COOKIE-ECHOED). */
+static inline bool
+dpsctp_assoc_before_established(const struct dpsctp_assoc *a)
+{
+	return a->state == DPSCTP_COOKIE_WAIT || a->state == DPSCTP_COOKIE_ECHOED;
+}
+
 /* assoc.c */
+void dpsctp_assoc_free_cookie(struct dpsctp_assoc *a);
 struct dpsctp_assoc *dpsctp_assoc_new(struct dpsctp_endpoint *ep, uint64_t now);
 void dpsctp_assoc_release(struct dpsctp_assoc *a);
 uint32_t dpsctp_assoc_random_tag(struct dpsctp_endpoint *ep);

@@ -255,12 +255,6 @@ dpsctp_ep_reply_ctrl(struct dpsctp_endpoint *ep, uint16_t peer_port, uint32_t vt
 	return dpsctp_ep_reply(ep, buf, w.len, path);
 }
 
-static bool
-before_established(const struct dpsctp_assoc *a)
-{
-	return a->state == DPSCTP_COOKIE_WAIT || a->state == DPSCTP_COOKIE_ECHOED;
-}
-
 static void
 reply_abort(struct dpsctp_endpoint *ep, uint16_t port, uint32_t vtag, bool t,
 	const struct dpsctp_path *path, uint16_t cause, const void *data, size_t len)
@@ -325,7 +319,7 @@ dpsctp_ep_reply_init_ack(struct dpsctp_endpoint *ep, const struct dpsctp_chunk *
 
 	memset(&ck, 0, sizeof(ck));
 	memset(&ia, 0, sizeof(ia));
-	if (existing != NULL && before_established(existing)) {
+	if (existing != NULL && dpsctp_assoc_before_established(existing)) {
 		/* 5.2.1: the same Initiate Tag and TSN as our own INIT */
 		ck.local_tag = existing->local_vtag;
 		ck.local_tsn = existing->local_itsn;
@@ -462,7 +456,8 @@ assoc_input(struct dpsctp_assoc *a, const struct dpsctp_packet_info *pi,
 		mode = VTAG_COOKIE;
 	} else if (vtag == a->local_vtag) {
 		mode = VTAG_ALL;
-	} else if (before_established(a) && dpsctp_packet_has(pi, DPSCTP_CHUNK_SHUTDOWN_ACK)) {
+	} else if (dpsctp_assoc_before_established(a) &&
+		dpsctp_packet_has(pi, DPSCTP_CHUNK_SHUTDOWN_ACK)) {
 		mode = VTAG_OOTB_SHUTDOWN_ACK;
 	} else if (a->peer_vtag != 0 && vtag == a->peer_vtag &&
 		(dpsctp_packet_has(pi, DPSCTP_CHUNK_ABORT) ||

@@ -38,15 +38,6 @@ take_peer_init(struct dpsctp_assoc *a, const struct dpsctp_init *init,
 	a->peer_adaptation = p->adaptation;
 }
 
-static void
-free_cookie(struct dpsctp_assoc *a)
-{
-	if (a->cookie != NULL)
-		a->ep->env.free(a->ep->env.ctx, a->cookie, a->cookie_len);
-	a->cookie = NULL;
-	a->cookie_len = 0;
-}
-
 static int
 apply_peer_init_ack(struct dpsctp_assoc *a, const struct dpsctp_sm_input *in,
 	const struct dpsctp_init *ia, const struct dpsctp_init_params *p)
@@ -54,7 +45,7 @@ apply_peer_init_ack(struct dpsctp_assoc *a, const struct dpsctp_sm_input *in,
 	struct dpsctp_endpoint *ep = a->ep;
 	size_t i;
 
-	free_cookie(a);
+	dpsctp_assoc_free_cookie(a);
 	a->cookie = ep->env.alloc(ep->env.ctx, p->cookie_len);
 	if (a->cookie == NULL)
 		return -ENOMEM;
@@ -89,7 +80,7 @@ apply_peer_cookie(struct dpsctp_assoc *a, const struct dpsctp_sm_input *in,
 		a->err_len = 0;
 		a->ep->stats.restarts++;
 	}
-	free_cookie(a);
+	dpsctp_assoc_free_cookie(a);
 	a->local_vtag = ck->local_tag;
 	a->local_itsn = ck->local_tsn;
 	a->next_tsn = ck->local_tsn;
@@ -254,7 +245,7 @@ dpsctp_sm_apply(struct dpsctp_assoc *a, const struct dpsctp_sm_input *in,
 			a->peer_vtag = 0;
 			break;
 		case DPSCTP_CMD_FREE_COOKIE:
-			free_cookie(a);
+			dpsctp_assoc_free_cookie(a);
 			break;
 		case DPSCTP_CMD_END:
 			dpsctp_assoc_end(a, x->u.end.code, x->u.end.send_abort, x->u.end.cause,

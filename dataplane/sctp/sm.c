@@ -83,12 +83,6 @@ end(struct dpsctp_cmds *c, enum dpsctp_abort_code code, bool send_abort, uint16_
 	return DPSCTP_DISP_GONE;
 }
 
-static bool
-before_established(const struct dpsctp_assoc *a)
-{
-	return a->state == DPSCTP_COOKIE_WAIT || a->state == DPSCTP_COOKIE_ECHOED;
-}
-
 /* ---- handlers ---- */
 
 /* A chunk that has no business in this state: ignore it (RFC 9260 leaves most of these to
@@ -305,6 +299,30 @@ cmd_establish(struct dpsctp_cmds *c)
 	cmd_timer_start(c, DPSCTP_T_HEARTBEAT);
 }
 
+/* 5.1.5 step 4: the Stale Cookie cause's measure, microseconds past the lifetime, saturated. */
+static void
+stale_measure(const struct dpsctp_cookie *ck, uint64_t now, uint8_t out[4])
+{
+	uint64_t us = (now - ck->created - ck->lifetime) / 1000;
+
+	dpsctp_put_be32(out, us > UINT32_MAX ? UINT32_MAX : (uint32_t)us);
+}
+
+/* The peer's INIT kept in an authenticated cookie, decoded into c->init and c->params. */
+static int
+cookie_init(const struct dpsctp_cookie *ck, struct dpsctp_cmds *c)
+{
+	const uint8_t *p = ck->init;
+	struct dpsctp_chunk ic;
+
+	if (dpsctp_chunk_next(&p, ck->init + ck->init_len, &ic) != 1 ||
+		ic.type != DPSCTP_CHUNK_INIT || dpsctp_init_decode(&ic, &c->init) != 0 ||
+		dpsctp_init_params_parse(&c->init, false, &c->params, NULL, false) ==
+			DPSCTP_INITPARAM_INVALID)
+		return -EBADMSG;
+	return 0;
+}
+
 /*
  * RFC 9260 5.2.4: COOKIE ECHO when a TCB exists. After the MAC and lifetime checks of 5.1.5
  * (both done here), Table 2:
@@ -322,8 +340,6 @@ sf_5_2_4_dupcook(const struct dpsctp_assoc *a, const struct dpsctp_sm_input *in,
 	const struct dpsctp_cookie_echo *ce = &in->v->cookie;
 	const struct dpsctp_endpoint *ep = a->ep;
 	struct dpsctp_cookie *ck = &c->cookie;
-	const uint8_t *p;
-	struct dpsctp_chunk ic;
 	struct dpsctp_cmd *x;
 	bool lt, pt, lte, pte;
 
@@ -331,11 +347,7 @@ sf_5_2_4_dupcook(const struct dpsctp_assoc *a, const struct dpsctp_sm_input *in,
 		return drop(c, DPSCTP_DROP_BAD_COOKIE, DPSCTP_DISP_STOP);
 	if (ck->local_port != ep->port || ck->peer_port != in->pi->hdr.src_port)
 		return drop(c, DPSCTP_DROP_BAD_COOKIE, DPSCTP_DISP_STOP);
-	p = ck->init;
-	if (dpsctp_chunk_next(&p, ck->init + ck->init_len, &ic) != 1 ||
-		ic.type != DPSCTP_CHUNK_INIT || dpsctp_init_decode(&ic, &c->init) != 0 ||
-		dpsctp_init_params_parse(&c->init, false, &c->params, NULL, false) ==
-			DPSCTP_INITPARAM_INVALID)
+	if (cookie_init(ck, c) != 0)
 		return drop(c, DPSCTP_DROP_BAD_COOKIE, DPSCTP_DISP_STOP);
 
 	lt = ck->local_tag == a->local_vtag;
@@ -349,11 +361,7 @@ sf_5_2_4_dupcook(const struct dpsctp_assoc *a, const struct dpsctp_sm_input *in,
 		x = cmd(c, DPSCTP_CMD_REPLY_ERROR);
 		x->u.reply.vtag = ck->peer_tag;
 		x->u.reply.cause = DPSCTP_CAUSE_STALE_COOKIE;
-		{
-			uint64_t us = (in->now - ck->created - ck->lifetime) / 1000;
-
-			dpsctp_put_be32(c->tmp, us > UINT32_MAX ? UINT32_MAX : (uint32_t)us);
-		}
+		stale_measure(ck, in->now, c->tmp);
 		x->u.reply.data = c->tmp;
 		x->u.reply.len = 4;
 		return drop(c, DPSCTP_DROP_STALE_COOKIE, DPSCTP_DISP_STOP);
@@ -386,14 +394,14 @@ sf_5_2_4_dupcook(const struct dpsctp_assoc *a, const struct dpsctp_sm_input *in,
 		x->u.cookie.init = &c->init;
 		x->u.cookie.params = &c->params;
 		cmd_send(c, DPSCTP_SEND_COOKIE_ACK);
-		if (before_established(a))
+		if (dpsctp_assoc_before_established(a))
 			cmd_establish(c);
 		return DPSCTP_DISP_CONSUME;
 	}
 	if (lt && pt) {
 		/* (D) */
 		cmd_send(c, DPSCTP_SEND_COOKIE_ACK);
-		if (before_established(a))
+		if (dpsctp_assoc_before_established(a))
 			cmd_establish(c);
 		return DPSCTP_DISP_CONSUME;
 	}
@@ -415,7 +423,8 @@ sf_9_1_abort(const struct dpsctp_assoc *a, const struct dpsctp_sm_input *in,
 	x->u.end.code = DPSCTP_ABORT_PEER;
 	x->u.end.peer_causes = in->v->abort.causes;
 	x->u.end.peer_causes_len = in->v->abort.causes_len;
-	x->u.end.ev = before_established(a) ? DPSCTP_EV_CANT_STR_ASSOC : DPSCTP_EV_COMM_LOST;
+	x->u.end.ev = dpsctp_assoc_before_established(a) ? DPSCTP_EV_CANT_STR_ASSOC :
+							   DPSCTP_EV_COMM_LOST;
 	return DPSCTP_DISP_GONE;
 }
 
@@ -757,7 +766,7 @@ dpsctp_sm_cookie_echo_new(struct dpsctp_endpoint *ep, const struct dpsctp_packet
 	struct dpsctp_cookie *ck = &c->cookie;
 	const uint8_t *p = pi->chunks;
 	union dpsctp_chunk_view v;
-	struct dpsctp_chunk ch, ic;
+	struct dpsctp_chunk ch;
 	struct dpsctp_sm_input in = {.pi = pi, .chunk = &ch, .v = &v, .path = path, .now = now};
 	struct dpsctp_assoc *a;
 	struct dpsctp_cmd *x;
@@ -780,20 +789,15 @@ dpsctp_sm_cookie_echo_new(struct dpsctp_endpoint *ep, const struct dpsctp_packet
 		return DPSCTP_DROP_BAD_VTAG + 1;
 	}
 	if (now > ck->created + ck->lifetime) {
-		uint64_t us = (now - ck->created - ck->lifetime) / 1000;
 		uint8_t type = DPSCTP_CHUNK_ERROR;
 
-		dpsctp_put_be32(c->tmp, us > UINT32_MAX ? UINT32_MAX : (uint32_t)us);
+		stale_measure(ck, now, c->tmp);
 		dpsctp_ep_reply_ctrl(ep, pi->hdr.src_port, ck->peer_tag, path, &type, 1, 0,
 			DPSCTP_CAUSE_STALE_COOKIE, c->tmp, 4);
 		ep->stats.drops[DPSCTP_DROP_STALE_COOKIE]++;
 		return DPSCTP_DROP_STALE_COOKIE + 1;
 	}
-	p = ck->init;
-	if (dpsctp_chunk_next(&p, ck->init + ck->init_len, &ic) != 1 ||
-		ic.type != DPSCTP_CHUNK_INIT || dpsctp_init_decode(&ic, &c->init) != 0 ||
-		dpsctp_init_params_parse(&c->init, false, &c->params, NULL, false) ==
-			DPSCTP_INITPARAM_INVALID) {
+	if (cookie_init(ck, c) != 0) {
 		ep->stats.drops[DPSCTP_DROP_BAD_COOKIE]++;
 		return DPSCTP_DROP_BAD_COOKIE + 1;
 	}
