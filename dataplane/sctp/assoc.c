@@ -68,6 +68,7 @@ dpsctp_assoc_new(struct dpsctp_endpoint *ep, uint64_t now)
 	for (t = 0; t < DPSCTP_TIMER_COUNT; t++)
 		a->deadline[t] = DPSCTP_NEVER;
 	dpsctp_rto_init(&a->rto, ep->cfg.rto_initial, ep->cfg.rto_min, ep->cfg.rto_max);
+	dpsctp_cc_init(&a->cc, ep->cfg.pmtu, ep->cfg.a_rwnd);
 	a->os_wanted = ep->cfg.os;
 	a->next = ep->assocs;
 	ep->assocs = a;
@@ -83,6 +84,8 @@ dpsctp_assoc_release(struct dpsctp_assoc *a)
 	if (ep->cb.assoc_free != NULL)
 		ep->cb.assoc_free(ep->cb.ctx, a);
 	dpsctp_ep_unlink(ep, a);
+	dpsctp_outq_teardown(a, false, 0);
+	dpsctp_rcv_teardown(a, false);
 	dpsctp_assoc_free_cookie(a);
 	if (a->hb_ack_info != NULL && a->hb_ack_info != a->hb_ack_inline)
 		ep->env.free(ep->env.ctx, a->hb_ack_info, a->hb_ack_len);
@@ -109,6 +112,54 @@ dpsctp_assoc_set_state(struct dpsctp_assoc *a, enum dpsctp_state s)
 	a->state = s;
 	if (a->ep->cb.state_change != NULL)
 		a->ep->cb.state_change(a->ep->cb.ctx, a, from, s);
+}
+
+/*
+ * The streams and initial TSNs are known (INIT ACK taken, or a cookie opened): set up the data
+ * sender and receiver. On a restart (5.2.4 A) what was sent to the old incarnation fails.
+ */
+int
+dpsctp_assoc_data_setup(struct dpsctp_assoc *a, bool restart)
+{
+	int rc;
+
+	if (restart) {
+		rc = dpsctp_outq_restart(a, a->os, a->local_itsn);
+		dpsctp_rcv_teardown(a, true);
+	} else {
+		rc = dpsctp_outq_setup(a, a->os, a->local_itsn);
+		dpsctp_rcv_teardown(a, false);
+	}
+	if (rc == 0)
+		rc = dpsctp_rcv_setup(a);
+	dpsctp_cc_init(&a->cc, a->ep->cfg.pmtu, a->peer_rwnd);
+	a->deadline[DPSCTP_T3_RTX] = DPSCTP_NEVER;
+	a->deadline[DPSCTP_T_SACK] = DPSCTP_NEVER;
+	return rc;
+}
+
+/*
+ * 9.2: in SHUTDOWN-PENDING, once all outstanding data is acknowledged, send SHUTDOWN (T2 and
+ * the T5 guard start, SHUTDOWN-SENT); in SHUTDOWN-RECEIVED, send SHUTDOWN ACK (T2,
+ * SHUTDOWN-ACK-SENT).
+ */
+void
+dpsctp_assoc_shutdown_progress(struct dpsctp_assoc *a, uint64_t now)
+{
+	if (!dpsctp_outq_empty(a))
+		return;
+	if (a->state == DPSCTP_SHUTDOWN_PENDING) {
+		dpsctp_assoc_timer_stop(a, DPSCTP_T_HEARTBEAT);
+		a->pending |= DPSCTP_SEND_SHUTDOWN;
+		dpsctp_assoc_set_state(a, DPSCTP_SHUTDOWN_SENT);
+		dpsctp_assoc_timer_start(a, DPSCTP_T2_SHUTDOWN, now);
+		dpsctp_assoc_timer_start(a, DPSCTP_T5_GUARD, now);
+	} else if (a->state == DPSCTP_SHUTDOWN_RECEIVED) {
+		dpsctp_assoc_timer_stop(a, DPSCTP_T_HEARTBEAT);
+		a->pending |= DPSCTP_SEND_SHUTDOWN_ACK;
+		dpsctp_assoc_set_state(a, DPSCTP_SHUTDOWN_ACK_SENT);
+		dpsctp_assoc_timer_start(a, DPSCTP_T2_SHUTDOWN, now);
+	}
 }
 
 void
@@ -148,6 +199,11 @@ dpsctp_assoc_timer_start(struct dpsctp_assoc *a, enum dpsctp_timer t, uint64_t n
 		break;
 	case DPSCTP_T_HEARTBEAT:
 		a->deadline[t] = a->ep->cfg.hb_interval == 0 ? DPSCTP_NEVER : now + hb_period(a);
+		break;
+	case DPSCTP_T_SACK:
+		a->deadline[t] = now + a->ep->cfg.sack_delay;
+		break;
+	case DPSCTP_T_LIFETIME:
 		break;
 	default:
 		a->deadline[t] = now + a->rto.rto;
@@ -259,6 +315,15 @@ dpsctp_assoc_expire(struct dpsctp_assoc *a, uint64_t now)
 		case DPSCTP_T_HEARTBEAT:
 			alive = hb_expired(a, now);
 			break;
+		case DPSCTP_T3_RTX:
+			alive = dpsctp_outq_t3_expired(a, now);
+			break;
+		case DPSCTP_T_SACK:
+			a->pending |= DPSCTP_SEND_SACK;
+			break;
+		case DPSCTP_T_LIFETIME:
+			dpsctp_outq_expire_lifetimes(a, now);
+			break;
 		}
 		if (!alive)
 			return;
@@ -318,6 +383,9 @@ dpsctp_assoc_end(struct dpsctp_assoc *a, enum dpsctp_abort_code code, bool send_
 		ev.u.assoc_change.error = cause;
 	dpsctp_assoc_set_state(a, DPSCTP_CLOSED);
 	dpsctp_assoc_event(a, &ev);
+	/* RFC 6458 6.1.11: what will never be delivered is reported, message by message */
+	dpsctp_outq_teardown(a, true, cause);
+	dpsctp_rcv_teardown(a, true);
 	dpsctp_assoc_release(a);
 }
 
@@ -341,6 +409,8 @@ dpsctp_assoc_close(struct dpsctp_assoc *a, bool send_shutdown_complete)
 	ev.u.assoc_change.inbound_streams = a->mis;
 	dpsctp_assoc_set_state(a, DPSCTP_CLOSED);
 	dpsctp_assoc_event(a, &ev);
+	dpsctp_outq_teardown(a, true, 0);
+	dpsctp_rcv_teardown(a, true);
 	dpsctp_assoc_release(a);
 }
 
@@ -448,7 +518,7 @@ put_one(struct dpsctp_assoc *a, struct dpsctp_wbuf *w, uint32_t bit)
 		rc = dpsctp_cookie_ack_build(w);
 		break;
 	case DPSCTP_SEND_SHUTDOWN: {
-		struct dpsctp_shutdown s = {.cum_tsn = a->cum_tsn_recv};
+		struct dpsctp_shutdown s = {.cum_tsn = a->tsnmap.cum_tsn};
 
 		rc = dpsctp_shutdown_build(w, &s);
 		break;
@@ -466,6 +536,9 @@ put_one(struct dpsctp_assoc *a, struct dpsctp_wbuf *w, uint32_t bit)
 		rc = put_error(a, w);
 		if (rc == 0)
 			a->err_len = 0;
+		break;
+	case DPSCTP_SEND_SACK:
+		rc = dpsctp_rcv_put_sack(a, w);
 		break;
 	}
 	if (rc == -ENOSPC) {
@@ -492,13 +565,15 @@ dpsctp_assoc_output(struct dpsctp_assoc *a, uint8_t *buf, size_t cap, struct dps
 		DPSCTP_SEND_SHUTDOWN_ACK,
 		DPSCTP_SEND_HEARTBEAT_ACK,
 		DPSCTP_SEND_HEARTBEAT,
+		DPSCTP_SEND_SACK,
 	};
+	uint32_t mtu = a->cc.mtu - (a->primary.remote.family == 6 ? 40 : 20);
 	struct dpsctp_wbuf w;
 	unsigned int i;
 
-	(void)now;
-	if (a->pending == 0)
+	if (a->pending == 0 && !dpsctp_outq_wants_send(a))
 		return 0;
+	/* packets fit the path MTU (a control chunk larger than that still goes, as it must) */
 	dpsctp_wbuf_init(&w, buf, cap);
 	if ((a->pending & DPSCTP_SEND_INIT) != 0) {
 		/* 5.1: INIT travels alone, with a Verification Tag of 0; one that does not fit the
@@ -514,6 +589,27 @@ dpsctp_assoc_output(struct dpsctp_assoc *a, uint8_t *buf, size_t cap, struct dps
 		return 0;
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
 		put_one(a, &w, order[i]);
+	/* 6.1: DATA after the control chunks, within the path MTU; a SACK due soon rides along
+	 * (6.2: bundling), saving a packet */
+	if (w.len < mtu && w.len < cap && dpsctp_outq_wants_send(a)) {
+		size_t limit = mtu < cap ? mtu : cap;
+		/* a delayed SACK without gaps or duplicates is 16 bytes: room is kept for it in
+		 * front of the DATA, and it goes only if DATA does */
+		bool sack = a->deadline[DPSCTP_T_SACK] != DPSCTP_NEVER &&
+			(a->pending & DPSCTP_SEND_SACK) == 0 && !dpsctp_tsnmap_has_gaps(&a->tsnmap) &&
+			a->tsnmap.ndups == 0;
+		size_t reserve = sack ? 16 : 0;
+		struct dpsctp_wbuf d;
+
+		if (w.len + reserve < limit) {
+			dpsctp_wbuf_init(&d, w.base + w.len + reserve, limit - w.len - reserve);
+			if (dpsctp_outq_fill(a, &d, now) > 0) {
+				if (sack)
+					dpsctp_rcv_put_sack(a, &w);
+				w.len += d.len;
+			}
+		}
+	}
 	if (w.len == DPSCTP_COMMON_HDR_LEN)
 		return 0;
 	*path = a->primary;
@@ -560,7 +656,6 @@ dpsctp_associate(struct dpsctp_endpoint *ep, const struct dpsctp_addr *peers, si
 	/* 5.1: random non-zero Initiate Tag, random initial TSN */
 	a->local_vtag = dpsctp_assoc_random_tag(ep);
 	a->local_itsn = dpsctp_assoc_random32(ep);
-	a->next_tsn = a->local_itsn;
 	dpsctp_assoc_set_state(a, DPSCTP_COOKIE_WAIT);
 	a->pending |= DPSCTP_SEND_INIT;
 	dpsctp_assoc_timer_start(a, DPSCTP_T1_INIT, now);
@@ -582,14 +677,11 @@ dpsctp_assoc_shutdown(struct dpsctp_assoc *a, uint64_t now)
 			DPSCTP_EV_SHUTDOWN_COMP);
 		return 0;
 	case DPSCTP_ESTABLISHED:
-		/* 9.2: SHUTDOWN-PENDING until all outstanding data is acknowledged (none is yet),
-		 * then SHUTDOWN, T2-shutdown and the T5 guard, SHUTDOWN-SENT */
+		/* 9.2: SHUTDOWN-PENDING until all outstanding data is acknowledged, then SHUTDOWN,
+		 * T2-shutdown and the T5 guard, SHUTDOWN-SENT */
 		dpsctp_assoc_set_state(a, DPSCTP_SHUTDOWN_PENDING);
-		dpsctp_assoc_timer_stop(a, DPSCTP_T_HEARTBEAT);
-		a->pending |= DPSCTP_SEND_SHUTDOWN;
-		dpsctp_assoc_set_state(a, DPSCTP_SHUTDOWN_SENT);
-		dpsctp_assoc_timer_start(a, DPSCTP_T2_SHUTDOWN, now);
-		dpsctp_assoc_timer_start(a, DPSCTP_T5_GUARD, now);
+		dpsctp_outq_opportunity(&a->outq, a->ep->cfg.max_burst);
+		dpsctp_assoc_shutdown_progress(a, now);
 		return 0;
 	default:
 		return -ENOTCONN;
@@ -610,6 +702,46 @@ dpsctp_assoc_abort(struct dpsctp_assoc *a, const void *reason, size_t len, uint6
 		DPSCTP_CAUSE_USER_ABORT, reason, len, NULL, 0,
 		early ? DPSCTP_EV_CANT_STR_ASSOC : DPSCTP_EV_COMM_LOST);
 	return 0;
+}
+
+int
+dpsctp_assoc_send(struct dpsctp_assoc *a, const struct dpsctp_sndinfo *si, const void *data,
+	size_t len, uint64_t now)
+{
+	if (a == NULL)
+		return -EINVAL;
+	return dpsctp_outq_send(a, si, data, len, now);
+}
+
+size_t
+dpsctp_assoc_sndbuf_free(const struct dpsctp_assoc *a)
+{
+	size_t cap = a->ep->cfg.sndbuf;
+
+	return a->outq.buffered >= cap ? 0 : cap - a->outq.buffered;
+}
+
+void
+dpsctp_assoc_consume(struct dpsctp_assoc *a, size_t bytes, uint64_t now)
+{
+	(void)now;
+	dpsctp_rcv_consume(a, bytes);
+}
+
+void
+dpsctp_assoc_path_info(const struct dpsctp_assoc *a, struct dpsctp_path_info *pi)
+{
+	memset(pi, 0, sizeof(*pi));
+	pi->cwnd = a->cc.cwnd;
+	pi->ssthresh = a->cc.ssthresh;
+	pi->flight = a->outq.flight;
+	pi->peer_rwnd = a->peer_rwnd;
+	pi->mtu = a->cc.mtu;
+	pi->rto = a->rto.rto;
+	pi->srtt = a->rto.srtt;
+	pi->unacked = a->outq.next_send - (a->outq.cum_ack + 1);
+	pi->queued = (uint32_t)a->outq.buffered;
+	pi->rwnd = a->reasm.next_ssn != NULL ? dpsctp_rcv_window(a) : a->ep->cfg.a_rwnd;
 }
 
 uint32_t

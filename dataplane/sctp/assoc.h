@@ -10,11 +10,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cc.h"
+#include "chunk.h"
 #include "cookie.h"
 #include "engine.h"
+#include "outq.h"
+#include "rcv.h"
+#include "reasm.h"
 #include "rto.h"
 #include "tlv.h"
-#include "chunk.h"
+#include "tsnmap.h"
 
 /** Association timers (RFC 9260 section 4 and 9.2, 8.3); each is only a deadline. */
 enum dpsctp_timer {
@@ -23,6 +28,9 @@ enum dpsctp_timer {
 	DPSCTP_T2_SHUTDOWN,   /**< T2-shutdown (SHUTDOWN-SENT, SHUTDOWN-ACK-SENT) */
 	DPSCTP_T5_GUARD,      /**< T5-shutdown-guard */
 	DPSCTP_T_HEARTBEAT,   /**< heartbeat on the idle primary path */
+	DPSCTP_T3_RTX,        /**< T3-rtx (6.3.2), one destination for now */
+	DPSCTP_T_SACK,        /**< delayed SACK (6.2) */
+	DPSCTP_T_LIFETIME,    /**< earliest end of a queued message's lifetime */
 	DPSCTP_TIMER_COUNT
 };
 
@@ -36,6 +44,7 @@ enum {
 	DPSCTP_SEND_HEARTBEAT = 1u << 5,
 	DPSCTP_SEND_HEARTBEAT_ACK = 1u << 6,
 	DPSCTP_SEND_ERROR = 1u << 7,
+	DPSCTP_SEND_SACK = 1u << 8,
 };
 
 /** Error causes queued for the next ERROR chunk, bytes. */
@@ -55,11 +64,9 @@ struct dpsctp_assoc {
 	uint32_t local_tie_tag;
 	uint32_t peer_tie_tag;
 
-	/* sequence space */
+	/* sequence space (the running TSNs are in outq and tsnmap) */
 	uint32_t local_itsn;
-	uint32_t next_tsn;
 	uint32_t peer_itsn;
-	uint32_t cum_tsn_recv; /* last TSN received in sequence */
 
 	/* what was negotiated */
 	uint16_t peer_port;
@@ -100,6 +107,19 @@ struct dpsctp_assoc {
 	uint32_t pending;
 	size_t err_len;
 	uint8_t err_buf[DPSCTP_ERR_QUEUE];
+
+	/* data sender (outq.c) and its congestion control (cc.c) */
+	struct dpsctp_outq outq;
+	struct dpsctp_cc cc;
+
+	/* data receiver (rcv.c, reasm.c) */
+	bool pkt_data;        /* the packet being processed carried DATA */
+	bool sack_immediate;  /* the next SACK is due at once */
+	uint32_t sack_pkts;   /* packets with DATA since the last SACK */
+	uint32_t rcv_held;    /* delivered bytes the user has not read (rcv_app_window) */
+	uint32_t last_rwnd;   /* window in the last SACK */
+	struct dpsctp_reasm reasm;
+	struct dpsctp_tsnmap tsnmap;
 
 	void *user;
 };
@@ -166,6 +186,8 @@ void dpsctp_assoc_end(struct dpsctp_assoc *a, enum dpsctp_abort_code code, bool 
 	uint16_t cause, const void *data, size_t len, const uint8_t *peer_causes,
 	size_t peer_causes_len, enum dpsctp_assoc_change_state ev);
 void dpsctp_assoc_close(struct dpsctp_assoc *a, bool send_shutdown_complete);
+int dpsctp_assoc_data_setup(struct dpsctp_assoc *a, bool restart);
+void dpsctp_assoc_shutdown_progress(struct dpsctp_assoc *a, uint64_t now);
 
 /* endpoint.c */
 int dpsctp_ep_reply(struct dpsctp_endpoint *ep, const uint8_t *pkt, size_t len,

@@ -30,6 +30,11 @@ dpsctp_proto_config_default(struct dpsctp_proto_config *cfg)
 	cfg->a_rwnd = 131072;
 	cfg->os = 10;
 	cfg->mis = 65535;
+	cfg->sack_delay = 200 * DPSCTP_MS;
+	cfg->sack_freq = 2;
+	cfg->max_burst = 4;
+	cfg->sndbuf = 262144;
+	cfg->pmtu = 1500;
 }
 
 static const char *const drop_names[DPSCTP_DROP_COUNT] = {
@@ -46,6 +51,9 @@ static const char *const drop_names[DPSCTP_DROP_COUNT] = {
 	[DPSCTP_DROP_NO_MEMORY] = "no_memory",
 	[DPSCTP_DROP_QUEUE_FULL] = "queue_full",
 	[DPSCTP_DROP_UNSUPPORTED] = "unsupported",
+	[DPSCTP_DROP_NO_RWND] = "no_rwnd",
+	[DPSCTP_DROP_BAD_STREAM] = "bad_stream",
+	[DPSCTP_DROP_STALE_SACK] = "stale_sack",
 };
 
 static const char *const abort_names[DPSCTP_ABORT_COUNT] = {
@@ -61,6 +69,9 @@ static const char *const abort_names[DPSCTP_ABORT_COUNT] = {
 	[DPSCTP_ABORT_STALE_COOKIE_MAX] = "stale_cookie_max",
 	[DPSCTP_ABORT_NO_MEMORY] = "no_memory",
 	[DPSCTP_ABORT_PROTOCOL_VIOLATION] = "protocol_violation",
+	[DPSCTP_ABORT_T3_MAX_RETRANS] = "t3_max_retrans",
+	[DPSCTP_ABORT_NO_USER_DATA] = "no_user_data",
+	[DPSCTP_ABORT_SACK_BEYOND] = "sack_beyond_sent",
 };
 
 const char *
@@ -120,6 +131,19 @@ dpsctp_endpoint_create(const struct dpsctp_env *env, const struct dpsctp_callbac
 		ep->cfg.os = 1;
 	if (ep->cfg.mis == 0)
 		ep->cfg.mis = 1;
+	/* values that cannot work are taken as their nearest sensible ones */
+	if (ep->cfg.sack_freq == 0)
+		ep->cfg.sack_freq = 1;
+	if (ep->cfg.max_burst == 0)
+		ep->cfg.max_burst = 1;
+	if (ep->cfg.pmtu < 576)
+		ep->cfg.pmtu = 576;
+	if (ep->cfg.pmtu > DPSCTP_MAX_PACKET)
+		ep->cfg.pmtu = DPSCTP_MAX_PACKET;
+	if (ep->cfg.a_rwnd < 1500)
+		ep->cfg.a_rwnd = 1500;
+	if (ep->cfg.sndbuf == 0)
+		ep->cfg.sndbuf = 1;
 	ep->port = p->port;
 	ep->listening = p->listen;
 	for (i = 0; i < p->naddrs; i++)
@@ -509,9 +533,12 @@ assoc_input(struct dpsctp_assoc *a, const struct dpsctp_packet_info *pi,
 			break;
 		}
 		d = dpsctp_sm_chunk(a, &in);
-		if (d == DPSCTP_DISP_GONE || d == DPSCTP_DISP_STOP)
+		if (d == DPSCTP_DISP_GONE)
+			return 0;
+		if (d == DPSCTP_DISP_STOP)
 			break;
 	}
+	dpsctp_rcv_packet_done(a, now);
 	return 0;
 }
 

@@ -70,6 +70,21 @@ struct dpsctp_proto_config {
 	uint16_t mis;                /**< maximum inbound streams accepted (default 65535) */
 	uint32_t adaptation_ind;     /**< RFC 5061 adaptation layer indication sent if has_adaptation */
 	bool has_adaptation;         /**< send the Adaptation Layer Indication parameter */
+	/* data transfer (RFC 9260 6 and 7) */
+	uint64_t sack_delay;         /**< delayed SACK timeout (default 200 ms, 6.2); 0: no delay */
+	uint32_t sack_freq;          /**< packets with DATA acknowledged per SACK (default 2) */
+	uint32_t max_burst;          /**< Max.Burst: DATA packets per send opportunity (default 4) */
+	uint32_t sndbuf;             /**< send buffer: user bytes unsent or unacked (default 262144) */
+	/** partial delivery point in bytes (default 0: a_rwnd / 2), RFC 6458 8.1.21 */
+	uint32_t pd_point;
+	uint16_t pmtu;               /**< path MTU, IP header included (default 1500, >= 576) */
+	bool nodelay;                /**< no Nagle-like delay of small messages (SCTP_NODELAY) */
+	/**
+	 * Delivered bytes stay counted against our receiver window until the caller reports them
+	 * read with dpsctp_assoc_consume() (an application with its own receive buffer); when
+	 * false, delivery frees the window at once.
+	 */
+	bool rcv_app_window;
 };
 
 /** Fill @p cfg with the RFC 9260 section 16 defaults. */
@@ -112,6 +127,47 @@ enum dpsctp_assoc_change_state {
 	DPSCTP_EV_CANT_STR_ASSOC,
 };
 
+/** sndinfo / rcvinfo flags. */
+enum {
+	DPSCTP_SND_UNORDERED = 1u << 0,       /**< unordered message (U bit) */
+	DPSCTP_SND_SACK_IMMEDIATELY = 1u << 1, /**< ask the peer to SACK at once (RFC 7053 I bit) */
+};
+
+/** How a user message is to be sent (RFC 6458 struct sctp_sndinfo and sctp_prinfo). */
+struct dpsctp_sndinfo {
+	uint16_t sid;      /**< stream identifier, < the negotiated outbound streams */
+	uint16_t flags;    /**< DPSCTP_SND_* */
+	uint32_t ppid;     /**< payload protocol identifier, RAW (network byte order, opaque) */
+	uint32_t context;  /**< the caller's value, reported back in SEND_FAILED */
+	uint64_t lifetime; /**< ns the message may wait before its first transmission; 0: forever */
+};
+
+/** How a received message arrived (RFC 6458 struct sctp_rcvinfo). */
+struct dpsctp_rcvinfo {
+	uint16_t sid;      /**< stream identifier */
+	uint16_t ssn;      /**< stream sequence number (meaningless when unordered) */
+	uint16_t flags;    /**< DPSCTP_SND_UNORDERED when it was sent unordered */
+	uint32_t ppid;     /**< payload protocol identifier, RAW (network byte order) */
+	uint32_t tsn;      /**< TSN of the message's first chunk */
+	uint32_t cumtsn;   /**< our cumulative TSN ack point when delivered */
+	uint32_t assoc_id; /**< the association */
+};
+
+/** A piece of received data; valid only during the deliver callback. */
+struct dpsctp_iov {
+	const uint8_t *base; /**< first byte */
+	size_t len;          /**< bytes */
+};
+
+/** flags of a SEND_FAILED event (RFC 6458 6.1.11 ssfe_flags). */
+enum {
+	DPSCTP_DATA_UNSENT = 1u << 0, /**< the message was never transmitted */
+	DPSCTP_DATA_SENT = 1u << 1,   /**< (part of) it was transmitted, not acknowledged */
+};
+
+/** pdapi_indication of a PARTIAL_DELIVERY event (RFC 6458 6.1.7). */
+#define DPSCTP_PARTIAL_DELIVERY_ABORTED 1
+
 /** An event for the upper layer; pointers are valid only during the callback. */
 struct dpsctp_event {
 	enum dpsctp_event_type type; /**< which member of @c u is valid */
@@ -136,6 +192,20 @@ struct dpsctp_event {
 		struct {
 			uint32_t ind; /**< the peer's adaptation layer indication, host order */
 		} adaptation;
+		/** SEND_FAILED (RFC 6458 6.1.11): a message that will not be delivered */
+		struct {
+			uint32_t flags;               /**< DPSCTP_DATA_UNSENT or DPSCTP_DATA_SENT */
+			uint16_t error;               /**< cause code, 0 when its lifetime expired */
+			struct dpsctp_sndinfo info;   /**< as given to dpsctp_assoc_send() */
+			const uint8_t *data;          /**< the whole message */
+			size_t len;                   /**< its length */
+		} send_failed;
+		/** PARTIAL_DELIVERY (RFC 6458 6.1.7): a partly delivered message will not complete */
+		struct {
+			uint32_t indication; /**< DPSCTP_PARTIAL_DELIVERY_ABORTED */
+			uint16_t sid;        /**< its stream */
+			uint16_t ssn;        /**< its stream sequence number */
+		} partial_delivery;
 	} u;
 };
 
@@ -154,6 +224,13 @@ struct dpsctp_callbacks {
 	/** @p a moved from state @p from to @p to. */
 	void (*state_change)(void *ctx, struct dpsctp_assoc *a, enum dpsctp_state from,
 		enum dpsctp_state to);
+	/**
+	 * User data of association @p a: a message arrives in one or more calls, in order, @p eor
+	 * set on the last; calls for two messages never interleave. Partial delivery (a message
+	 * larger than the partial delivery point) is several calls spread over time.
+	 */
+	void (*deliver)(void *ctx, struct dpsctp_assoc *a, const struct dpsctp_rcvinfo *ri,
+		const struct dpsctp_iov *iov, unsigned int iovcnt, bool eor);
 	/** @p a is about to be released; drop every reference to it. */
 	void (*assoc_free)(void *ctx, struct dpsctp_assoc *a);
 };
@@ -172,7 +249,10 @@ enum dpsctp_drop {
 	DPSCTP_DROP_UNKNOWN_CHUNK,   /**< unrecognised chunk type, per its upper bits */
 	DPSCTP_DROP_NO_MEMORY,       /**< allocation failed */
 	DPSCTP_DROP_QUEUE_FULL,      /**< reply queue full, stateless answer not sent */
-	DPSCTP_DROP_UNSUPPORTED,     /**< chunk kind not implemented yet (DATA before issue 4) */
+	DPSCTP_DROP_UNSUPPORTED,     /**< chunk kind not implemented (I-DATA, FORWARD-TSN...) */
+	DPSCTP_DROP_NO_RWND,         /**< DATA beyond our receiver window, not acked (6.2) */
+	DPSCTP_DROP_BAD_STREAM,      /**< DATA for a stream that does not exist, acked (6.5) */
+	DPSCTP_DROP_STALE_SACK,      /**< SACK older than one already processed (6.2.1 D) */
 	DPSCTP_DROP_COUNT
 };
 
@@ -190,6 +270,9 @@ enum dpsctp_abort_code {
 	DPSCTP_ABORT_STALE_COOKIE_MAX,    /**< Stale Cookie errors exceeded Max.Init.Retransmits */
 	DPSCTP_ABORT_NO_MEMORY,           /**< allocation failed while building state */
 	DPSCTP_ABORT_PROTOCOL_VIOLATION,  /**< the peer broke a rule (Protocol Violation cause) */
+	DPSCTP_ABORT_T3_MAX_RETRANS,      /**< DATA retransmitted Association.Max.Retrans times */
+	DPSCTP_ABORT_NO_USER_DATA,        /**< a DATA chunk without user data (6.2) */
+	DPSCTP_ABORT_SACK_BEYOND,         /**< SACK acknowledging a TSN never sent (6.2.1) */
 	DPSCTP_ABORT_COUNT
 };
 
@@ -210,6 +293,20 @@ struct dpsctp_stats {
 	uint64_t errors_sent;                 /**< ERROR chunks sent */
 	uint64_t errors_received;             /**< ERROR chunks received */
 	uint64_t replies_queued;              /**< stateless answers queued (INIT ACK, ABORT...) */
+	uint64_t msgs_sent;                   /**< user messages accepted by dpsctp_assoc_send */
+	uint64_t msgs_delivered;              /**< user messages delivered whole (eor) */
+	uint64_t msgs_failed;                 /**< SEND_FAILED events (lifetime, abort) */
+	uint64_t data_out;                    /**< DATA chunks sent the first time */
+	uint64_t data_in;                     /**< new DATA chunks kept */
+	uint64_t data_dup;                    /**< duplicate DATA chunks received */
+	uint64_t retrans_t3;                  /**< DATA chunks retransmitted after T3-rtx */
+	uint64_t retrans_fast;                /**< DATA chunks fast-retransmitted (7.2.4) */
+	uint64_t t3_expiries;                 /**< T3-rtx expirations */
+	uint64_t sacks_out;                   /**< SACK chunks sent */
+	uint64_t sacks_in;                    /**< SACK chunks processed */
+	uint64_t sacks_express;               /**< of those, by the cum-ack-only express path */
+	uint64_t zero_window_probes;          /**< DATA sent into a zero peer window (6.1 A) */
+	uint64_t partial_deliveries;          /**< partial deliveries started */
 };
 
 /** Name of a drop reason / abort code, for logs and telemetry. */
@@ -309,6 +406,44 @@ enum dpsctp_state dpsctp_assoc_state(const struct dpsctp_assoc *a);
 /** Attach / read an opaque pointer for the caller. */
 void dpsctp_assoc_set_user(struct dpsctp_assoc *a, void *user);
 void *dpsctp_assoc_user(const struct dpsctp_assoc *a);
+
+/**
+ * SEND primitive (RFC 9260 10.1 B): queue one user message of @p len bytes (copied) for the
+ * stream, order and lifetime @p si says. Allowed from COOKIE-WAIT to ESTABLISHED (messages
+ * wait for the handshake). The send buffer (cfg.sndbuf) bounds unsent plus unacknowledged bytes:
+ * a message that does not fit is refused, never dropped later without a SEND_FAILED event.
+ * @return 0; -EINVAL (NULL, @p len 0, stream >= outbound streams); -EMSGSIZE (@p len larger
+ *         than the send buffer); -EAGAIN (no room now: retry when data is acknowledged);
+ *         -ESHUTDOWN (shutdown in progress); -ENOMEM.
+ */
+int dpsctp_assoc_send(struct dpsctp_assoc *a, const struct dpsctp_sndinfo *si, const void *data,
+	size_t len, uint64_t now);
+
+/** Bytes of send buffer free now (what a dpsctp_assoc_send() of that size would accept). */
+size_t dpsctp_assoc_sndbuf_free(const struct dpsctp_assoc *a);
+
+/**
+ * With cfg.rcv_app_window: the user has read @p bytes of delivered data; our window reopens
+ * (a window update SACK follows when it opened enough, RFC 9260 6.2). Ignored otherwise.
+ */
+void dpsctp_assoc_consume(struct dpsctp_assoc *a, size_t bytes, uint64_t now);
+
+/** Congestion and flow state of the primary path (SCTP_GET_PEER_ADDR_INFO-like). */
+struct dpsctp_path_info {
+	uint32_t cwnd;       /**< congestion window, bytes */
+	uint32_t ssthresh;   /**< slow start threshold, bytes */
+	uint32_t flight;     /**< bytes in flight */
+	uint32_t peer_rwnd;  /**< the peer's window as we track it, bytes */
+	uint32_t mtu;        /**< path MTU, bytes */
+	uint64_t rto;        /**< ns */
+	uint64_t srtt;       /**< ns */
+	uint32_t unacked;    /**< DATA chunks sent and not acknowledged */
+	uint32_t queued;     /**< user bytes accepted and not yet acknowledged */
+	uint32_t rwnd;       /**< our receiver window as we would advertise it now */
+};
+
+/** Fill @p pi. */
+void dpsctp_assoc_path_info(const struct dpsctp_assoc *a, struct dpsctp_path_info *pi);
 
 /** What an association looks like from outside (SCTP_STATUS-like). Times in ns. */
 struct dpsctp_assoc_status {

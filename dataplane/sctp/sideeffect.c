@@ -32,7 +32,6 @@ take_peer_init(struct dpsctp_assoc *a, const struct dpsctp_init *init,
 {
 	a->peer_vtag = init->init_tag;
 	a->peer_itsn = init->initial_tsn;
-	a->cum_tsn_recv = init->initial_tsn - 1;
 	a->peer_rwnd = init->a_rwnd;
 	a->peer_has_adaptation = p->has_adaptation;
 	a->peer_adaptation = p->adaptation;
@@ -59,10 +58,10 @@ apply_peer_init_ack(struct dpsctp_assoc *a, const struct dpsctp_sm_input *in,
 	dpsctp_addr_list_add(a->peer_addrs, &a->npeer_addrs, &in->path->remote);
 	for (i = 0; i < p->naddrs; i++)
 		dpsctp_addr_list_add(a->peer_addrs, &a->npeer_addrs, &p->addrs[i]);
-	return 0;
+	return dpsctp_assoc_data_setup(a, false);
 }
 
-static void
+static int
 apply_peer_cookie(struct dpsctp_assoc *a, const struct dpsctp_sm_input *in,
 	const struct dpsctp_cookie *ck, const struct dpsctp_init *init,
 	const struct dpsctp_init_params *p, bool restart)
@@ -83,7 +82,6 @@ apply_peer_cookie(struct dpsctp_assoc *a, const struct dpsctp_sm_input *in,
 	dpsctp_assoc_free_cookie(a);
 	a->local_vtag = ck->local_tag;
 	a->local_itsn = ck->local_tsn;
-	a->next_tsn = ck->local_tsn;
 	a->local_tie_tag = 0;
 	a->peer_tie_tag = 0;
 	take_peer_init(a, init, p);
@@ -92,6 +90,30 @@ apply_peer_cookie(struct dpsctp_assoc *a, const struct dpsctp_sm_input *in,
 	a->mis = min16(ck->mis, init->os);
 	take_peer_addrs(a, &in->path->remote, p);
 	a->primary = *in->path;
+	return dpsctp_assoc_data_setup(a, restart);
+}
+
+static enum dpsctp_disp
+end_protocol_violation(struct dpsctp_assoc *a, enum dpsctp_abort_code code, const char *why)
+{
+	dpsctp_assoc_end(a, code, true, DPSCTP_CAUSE_PROTOCOL_VIOLATION, why, strlen(why), NULL, 0,
+		DPSCTP_EV_COMM_LOST);
+	return DPSCTP_DISP_GONE;
+}
+
+/* 6.2.1: a SACK; then, in the shutdown states, 9.2 may move on. */
+static enum dpsctp_disp
+apply_sack(struct dpsctp_assoc *a, const struct dpsctp_sm_input *in)
+{
+	int rc = dpsctp_outq_sack(a, &in->v->sack, in->now);
+
+	if (rc == -EPROTO)
+		return end_protocol_violation(a, DPSCTP_ABORT_SACK_BEYOND,
+			"SACK acknowledges a TSN never sent");
+	if (rc == -ESTALE)
+		a->ep->stats.drops[DPSCTP_DROP_STALE_SACK]++;
+	dpsctp_assoc_shutdown_progress(a, in->now);
+	return DPSCTP_DISP_CONSUME;
 }
 
 static void
@@ -210,8 +232,29 @@ dpsctp_sm_apply(struct dpsctp_assoc *a, const struct dpsctp_sm_input *in,
 			}
 			break;
 		case DPSCTP_CMD_PEER_COOKIE:
-			apply_peer_cookie(a, in, x->u.cookie.cookie, x->u.cookie.init,
-				x->u.cookie.params, x->u.cookie.restart);
+			if (apply_peer_cookie(a, in, x->u.cookie.cookie, x->u.cookie.init,
+				    x->u.cookie.params, x->u.cookie.restart) != 0) {
+				dpsctp_assoc_end(a, DPSCTP_ABORT_NO_MEMORY, true,
+					DPSCTP_CAUSE_OUT_OF_RESOURCE, NULL, 0, NULL, 0,
+					DPSCTP_EV_COMM_LOST);
+				return DPSCTP_DISP_GONE;
+			}
+			break;
+		case DPSCTP_CMD_DATA:
+			if (dpsctp_rcv_data(a, &in->v->data, in->now) != 0)
+				return DPSCTP_DISP_GONE;
+			break;
+		case DPSCTP_CMD_SACK:
+			if (apply_sack(a, in) == DPSCTP_DISP_GONE)
+				return DPSCTP_DISP_GONE;
+			break;
+		case DPSCTP_CMD_SHUTDOWN_CUM:
+			if (dpsctp_outq_cum_ack(a, x->u.value, in->now) == -EPROTO)
+				return end_protocol_violation(a, DPSCTP_ABORT_SACK_BEYOND,
+					"SHUTDOWN acknowledges a TSN never sent");
+			break;
+		case DPSCTP_CMD_SHUTDOWN_PROGRESS:
+			dpsctp_assoc_shutdown_progress(a, in->now);
 			break;
 		case DPSCTP_CMD_QUEUE_CAUSE:
 			dpsctp_assoc_queue_cause(a, x->u.cause.code, x->u.cause.data, x->u.cause.len);

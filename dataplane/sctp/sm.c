@@ -441,15 +441,13 @@ sf_9_2_shutdown(const struct dpsctp_assoc *a, const struct dpsctp_sm_input *in,
 {
 	struct dpsctp_cmd *x;
 
-	(void)a;
-	(void)in;
-	cmd_state(c, DPSCTP_SHUTDOWN_RECEIVED);
-	x = cmd(c, DPSCTP_CMD_EVENT);
-	x->u.ev.type = DPSCTP_EV_SHUTDOWN;
-	cmd_timer_stop(c, DPSCTP_T_HEARTBEAT);
-	cmd_send(c, DPSCTP_SEND_SHUTDOWN_ACK);
-	cmd_state(c, DPSCTP_SHUTDOWN_ACK_SENT);
-	cmd_timer_start(c, DPSCTP_T2_SHUTDOWN);
+	cmd(c, DPSCTP_CMD_SHUTDOWN_CUM)->u.value = in->v->shutdown.cum_tsn;
+	if (a->state != DPSCTP_SHUTDOWN_RECEIVED) {
+		cmd_state(c, DPSCTP_SHUTDOWN_RECEIVED);
+		x = cmd(c, DPSCTP_CMD_EVENT);
+		x->u.ev.type = DPSCTP_EV_SHUTDOWN;
+	}
+	cmd(c, DPSCTP_CMD_SHUTDOWN_PROGRESS);
 	return DPSCTP_DISP_CONSUME;
 }
 
@@ -625,21 +623,28 @@ sf_3_3_10_error(const struct dpsctp_assoc *a, const struct dpsctp_sm_input *in,
 	return DPSCTP_DISP_CONSUME;
 }
 
-/* DATA arrives here until the data path (RFC 9260 6) is built: counted, not acknowledged. */
+/*
+ * RFC 9260 6.2: "After the reception of the first DATA chunk in an association, the endpoint
+ * MUST immediately respond with a SACK chunk to acknowledge the DATA chunk. Subsequent
+ * acknowledgements SHOULD be done as described in Section 6.2." The receiver (rcv.c) checks
+ * TSN, stream and window and hands the chunk to reassembly.
+ */
 static enum dpsctp_disp
 sf_6_data(const struct dpsctp_assoc *a, const struct dpsctp_sm_input *in, struct dpsctp_cmds *c)
 {
 	(void)a;
 	(void)in;
-	return drop(c, DPSCTP_DROP_UNSUPPORTED, DPSCTP_DISP_DISCARD);
+	cmd(c, DPSCTP_CMD_DATA);
+	return DPSCTP_DISP_CONSUME;
 }
 
-/* RFC 9260 6.2.1: a SACK updates the peer's receiver window (nothing of ours is in flight). */
+/* RFC 9260 6.2.1: "Processing a Received SACK" (outq.c), in every state with data outstanding. */
 static enum dpsctp_disp
 sf_6_2_sack(const struct dpsctp_assoc *a, const struct dpsctp_sm_input *in, struct dpsctp_cmds *c)
 {
 	(void)a;
-	cmd(c, DPSCTP_CMD_PEER_RWND)->u.value = in->v->sack.a_rwnd;
+	(void)in;
+	cmd(c, DPSCTP_CMD_SACK);
 	return DPSCTP_DISP_CONSUME;
 }
 
@@ -682,7 +687,7 @@ static const sm_fn sm_table[ROW_COUNT][DPSCTP_STATE_COUNT] = {
 	[ROW_ABORT] = {D, sf_9_1_abort, sf_9_1_abort, sf_9_1_abort, sf_9_1_abort, sf_9_1_abort,
 		sf_9_1_abort, sf_9_1_abort},
 	[ROW_SHUTDOWN] = {D, D, D, sf_9_2_shutdown, sf_9_2_shutdown, sf_9_2_shutdown_collision,
-		D, sf_9_2_shutdown_again},
+		sf_9_2_shutdown, sf_9_2_shutdown_again},
 	[ROW_SHUTDOWN_ACK] = {D, sf_8_5_1_e_shutdown_ack_ootb, sf_8_5_1_e_shutdown_ack_ootb, D, D,
 		sf_9_2_shutdown_ack, D, sf_9_2_shutdown_ack},
 	[ROW_ERROR] = {D, sf_3_3_10_error, sf_3_3_10_error, sf_3_3_10_error, sf_3_3_10_error,
@@ -815,7 +820,11 @@ dpsctp_sm_cookie_echo_new(struct dpsctp_endpoint *ep, const struct dpsctp_packet
 	cmd_assoc_change(c, DPSCTP_EV_COMM_UP);
 	cmd_adaptation(c, &c->params);
 	cmd_timer_start(c, DPSCTP_T_HEARTBEAT);
+	if (dpsctp_sm_apply(a, &in, c, DPSCTP_DISP_CONSUME) == DPSCTP_DISP_GONE) {
+		/* no memory for the data path: the association was ended at once */
+		*out = NULL;
+		return DPSCTP_DROP_NO_MEMORY + 1;
+	}
 	*out = a;
-	dpsctp_sm_apply(a, &in, c, DPSCTP_DISP_CONSUME);
 	return 0;
 }

@@ -57,6 +57,10 @@ enum dpsctp_cmd_type {
 	DPSCTP_CMD_FREE_COOKIE,    /**< the cookie to echo is no longer needed */
 	DPSCTP_CMD_END,            /**< u.end: the association ends (abort or failure) */
 	DPSCTP_CMD_CLOSE,          /**< u.close: the association ends gracefully */
+	DPSCTP_CMD_DATA,           /**< the input's DATA chunk goes to the receiver (rcv.c) */
+	DPSCTP_CMD_SACK,           /**< the input's SACK goes to the sender (outq.c) */
+	DPSCTP_CMD_SHUTDOWN_CUM,   /**< u.value: a SHUTDOWN's Cumulative TSN Ack (9.2) */
+	DPSCTP_CMD_SHUTDOWN_PROGRESS, /**< send SHUTDOWN / SHUTDOWN ACK once all is acked */
 };
 
 struct dpsctp_cmd {

@@ -507,6 +507,23 @@ sim_set_event_hook(struct sim *s, sim_event_hook_fn fn, void *arg)
 	s->hook_arg = arg;
 }
 
+void
+sim_set_deliver_hook(struct sim *s, sim_deliver_hook_fn fn, void *arg)
+{
+	s->deliver_hook = fn;
+	s->deliver_arg = arg;
+}
+
+static void
+cb_deliver(void *ctx, struct dpsctp_assoc *a, const struct dpsctp_rcvinfo *ri,
+	const struct dpsctp_iov *iov, unsigned int iovcnt, bool eor)
+{
+	struct sim_node *n = ctx;
+
+	if (n->sim->deliver_hook != NULL)
+		n->sim->deliver_hook(n, a, ri, iov, iovcnt, eor, n->sim->deliver_arg);
+}
+
 /* ----------------------------------------------------------------------------------------- */
 /* Nodes */
 
@@ -524,6 +541,7 @@ node_create_endpoint(struct sim_node *n)
 		.event = cb_event,
 		.state_change = cb_state,
 		.assoc_free = cb_assoc_free,
+		.deliver = cb_deliver,
 	};
 	struct dpsctp_endpoint_params p = {
 		.port = n->port,

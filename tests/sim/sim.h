@@ -313,6 +313,18 @@ typedef void (*sim_event_hook_fn)(
 /** Install (or remove, with NULL) the event hook of the world. */
 void sim_set_event_hook(struct sim *sim, sim_event_hook_fn fn, void *arg);
 
+/**
+ * Called for every piece of user data an engine delivers (struct dpsctp_callbacks.deliver):
+ * a message in one or more calls, @p eor on the last. It may call dpsctp_assoc_send() and
+ * dpsctp_assoc_consume(), nothing else of the engine.
+ */
+typedef void (*sim_deliver_hook_fn)(struct sim_node *node, struct dpsctp_assoc *a,
+	const struct dpsctp_rcvinfo *ri, const struct dpsctp_iov *iov, unsigned int iovcnt,
+	bool eor, void *arg);
+
+/** Install (or remove, with NULL) the delivery hook of the world. */
+void sim_set_deliver_hook(struct sim *sim, sim_deliver_hook_fn fn, void *arg);
+
 /* ----------------------------------------------------------------------------------------- */
 /* Links */
 

@@ -99,6 +99,8 @@ struct sim {
 	void *rx_arg;
 	sim_event_hook_fn hook;
 	void *hook_arg;
+	sim_deliver_hook_fn deliver_hook;
+	void *deliver_arg;
 	struct sim_pcap *pcap;
 	uint64_t pcap_count;
 	uint8_t txbuf[DPSCTP_MAX_PACKET];

@@ -1,0 +1,850 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The data sender: send buffer, fragmentation and TSNs, SACK processing, retransmission
+ * (RFC 9260 6.1, 6.2.1, 6.3, 6.9, 7.2). See outq.h.
+ */
+#include <string.h>
+
+#include "assoc.h"
+#include "outq.h"
+#include "tsnmap.h"
+
+/* Ring sizes: the first allocation, and the most chunks with TSNs not yet acknowledged. */
+#define RING_MIN 64u
+#define RING_MAX 16384u
+
+/* 6.2.1: per-chunk overhead counted against the peer's window besides the payload, so that
+ * many small chunks do not overrun a receiver that accounts for its buffers per chunk */
+#define RWND_OVERHEAD 16u
+
+static inline struct dpsctp_tchunk *
+tc(const struct dpsctp_outq *q, uint32_t tsn)
+{
+	return &q->ring[tsn & (q->cap - 1)];
+}
+
+static size_t
+msg_size(uint32_t len)
+{
+	return sizeof(struct dpsctp_msg) + len;
+}
+
+static void
+msg_free(struct dpsctp_assoc *a, struct dpsctp_msg *m)
+{
+	struct dpsctp_env *env = &a->ep->env;
+
+	a->outq.buffered -= m->len;
+	env->free(env->ctx, m, msg_size(m->len));
+}
+
+/* RFC 6458 6.1.11: SCTP_SEND_FAILED_EVENT with the message and its context. */
+static void
+msg_fail(struct dpsctp_assoc *a, struct dpsctp_msg *m, uint16_t error)
+{
+	struct dpsctp_event ev;
+
+	if (m->failed)
+		return;
+	m->failed = true;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = DPSCTP_EV_SEND_FAILED;
+	ev.assoc_id = a->id;
+	ev.u.send_failed.flags = m->sent ? DPSCTP_DATA_SENT : DPSCTP_DATA_UNSENT;
+	ev.u.send_failed.error = error;
+	ev.u.send_failed.info = m->info;
+	ev.u.send_failed.data = m->data;
+	ev.u.send_failed.len = m->len;
+	a->ep->stats.msgs_failed++;
+	dpsctp_assoc_event(a, &ev);
+}
+
+static void
+fifo_pop(struct dpsctp_outq *q)
+{
+	struct dpsctp_msg *m = q->head;
+
+	q->head = m->next;
+	if (q->head == NULL)
+		q->tail = NULL;
+	q->unassigned -= m->len;
+}
+
+uint32_t
+dpsctp_outq_frag_point(const struct dpsctp_assoc *a)
+{
+	uint32_t ip = a->primary.remote.family == 6 ? 40 : 20;
+	uint32_t mtu = a->cc.mtu != 0 ? a->cc.mtu : a->ep->cfg.pmtu;
+
+	/* 6.9: DATA chunks fit the path MTU with the IP header, the common header and the DATA
+	 * chunk header; a multiple of 4 so that no padding is needed */
+	return (mtu - ip - DPSCTP_COMMON_HDR_LEN - 16) & ~3u;
+}
+
+static int
+ssn_alloc(struct dpsctp_assoc *a, uint16_t nstreams)
+{
+	struct dpsctp_env *env = &a->ep->env;
+	struct dpsctp_outq *q = &a->outq;
+
+	if (q->ssn != NULL)
+		env->free(env->ctx, q->ssn, sizeof(uint16_t) * q->nstreams);
+	q->ssn = NULL;
+	q->nstreams = 0;
+	if (nstreams == 0)
+		return 0;
+	q->ssn = env->alloc(env->ctx, sizeof(uint16_t) * nstreams);
+	if (q->ssn == NULL)
+		return -ENOMEM;
+	memset(q->ssn, 0, sizeof(uint16_t) * nstreams);
+	q->nstreams = nstreams;
+	return 0;
+}
+
+static void
+seq_reset(struct dpsctp_outq *q, uint32_t itsn)
+{
+	q->cum_ack = itsn - 1;
+	q->next_tsn = itsn;
+	q->next_send = itsn;
+	q->nretx = 0;
+	q->nacked = 0;
+	q->flight = 0;
+	q->outstanding = 0;
+	q->unsent_bytes = 0;
+	q->fr_pending = false;
+	q->rtt_pending = false;
+}
+
+int
+dpsctp_outq_setup(struct dpsctp_assoc *a, uint16_t nstreams, uint32_t itsn)
+{
+	seq_reset(&a->outq, itsn);
+	a->outq.burst = a->ep->cfg.max_burst;
+	return ssn_alloc(a, nstreams);
+}
+
+/* Release the chunks with TSNs (reporting their messages when @p report). */
+static void
+ring_clear(struct dpsctp_assoc *a, bool report, uint16_t error)
+{
+	struct dpsctp_outq *q = &a->outq;
+	uint32_t tsn;
+
+	if (q->cap == 0)
+		return;
+	for (tsn = q->cum_ack + 1; tsn != q->next_tsn; tsn++) {
+		struct dpsctp_tchunk *c = tc(q, tsn);
+		struct dpsctp_msg *m = c->msg;
+
+		if (report)
+			msg_fail(a, m, error);
+		if (--m->chunks == 0)
+			msg_free(a, m);
+	}
+	q->cum_ack = q->next_tsn - 1;
+}
+
+int
+dpsctp_outq_restart(struct dpsctp_assoc *a, uint16_t nstreams, uint32_t itsn)
+{
+	ring_clear(a, true, 0);
+	return dpsctp_outq_setup(a, nstreams, itsn);
+}
+
+void
+dpsctp_outq_teardown(struct dpsctp_assoc *a, bool report, uint16_t error)
+{
+	struct dpsctp_env *env = &a->ep->env;
+	struct dpsctp_outq *q = &a->outq;
+
+	ring_clear(a, report, error);
+	while (q->head != NULL) {
+		struct dpsctp_msg *m = q->head;
+
+		fifo_pop(q);
+		if (report)
+			msg_fail(a, m, error);
+		msg_free(a, m);
+	}
+	if (q->ring != NULL)
+		env->free(env->ctx, q->ring, sizeof(*q->ring) * q->cap);
+	q->ring = NULL;
+	q->cap = 0;
+	ssn_alloc(a, 0);
+}
+
+bool
+dpsctp_outq_empty(const struct dpsctp_assoc *a)
+{
+	return a->outq.head == NULL && a->outq.next_tsn == a->outq.cum_ack + 1;
+}
+
+int
+dpsctp_outq_send(struct dpsctp_assoc *a, const struct dpsctp_sndinfo *si, const void *data,
+	size_t len, uint64_t now)
+{
+	struct dpsctp_endpoint *ep = a->ep;
+	struct dpsctp_outq *q = &a->outq;
+	struct dpsctp_msg *m;
+	uint16_t streams;
+
+	if (si == NULL || data == NULL || len == 0)
+		return -EINVAL;
+	switch (a->state) {
+	case DPSCTP_COOKIE_WAIT:
+	case DPSCTP_COOKIE_ECHOED:
+		streams = a->os_wanted;
+		break;
+	case DPSCTP_ESTABLISHED:
+		streams = q->nstreams;
+		break;
+	case DPSCTP_CLOSED:
+		return -ENOTCONN;
+	default:
+		/* 9.2: no new data from the user once a shutdown has begun */
+		return -ESHUTDOWN;
+	}
+	if (si->sid >= streams)
+		return -EINVAL;
+	if (len > ep->cfg.sndbuf)
+		return -EMSGSIZE;
+	if (q->buffered + len > ep->cfg.sndbuf)
+		return -EAGAIN;
+	m = ep->env.alloc(ep->env.ctx, msg_size((uint32_t)len));
+	if (m == NULL)
+		return -ENOMEM;
+	m->next = NULL;
+	m->info = *si;
+	m->expires = si->lifetime == 0 ? DPSCTP_NEVER : now + si->lifetime;
+	m->len = (uint32_t)len;
+	m->chunks = 0;
+	m->sent = false;
+	m->failed = false;
+	memcpy(m->data, data, len);
+	if (q->tail != NULL)
+		q->tail->next = m;
+	else
+		q->head = m;
+	q->tail = m;
+	q->unassigned += len;
+	q->buffered += len;
+	q->dry_armed = true;
+	if (m->expires < a->deadline[DPSCTP_T_LIFETIME])
+		a->deadline[DPSCTP_T_LIFETIME] = m->expires;
+	dpsctp_outq_opportunity(q, ep->cfg.max_burst);
+	ep->stats.msgs_sent++;
+	return 0;
+}
+
+void
+dpsctp_outq_expire_lifetimes(struct dpsctp_assoc *a, uint64_t now)
+{
+	struct dpsctp_outq *q = &a->outq;
+	struct dpsctp_msg **pp = &q->head, *prev = NULL;
+	uint64_t next = DPSCTP_NEVER;
+
+	while (*pp != NULL) {
+		struct dpsctp_msg *m = *pp;
+
+		if (m->expires <= now) {
+			*pp = m->next;
+			q->unassigned -= m->len;
+			msg_fail(a, m, 0);
+			msg_free(a, m);
+			continue;
+		}
+		if (m->expires < next)
+			next = m->expires;
+		prev = m;
+		pp = &m->next;
+	}
+	q->tail = prev;
+	a->deadline[DPSCTP_T_LIFETIME] = next;
+}
+
+static int
+ring_reserve(struct dpsctp_assoc *a, uint32_t n)
+{
+	struct dpsctp_env *env = &a->ep->env;
+	struct dpsctp_outq *q = &a->outq;
+	uint32_t used = q->next_tsn - (q->cum_ack + 1);
+	uint32_t cap = q->cap == 0 ? RING_MIN : q->cap;
+	struct dpsctp_tchunk *ring;
+	uint32_t tsn;
+
+	while (cap < used + n && cap < RING_MAX)
+		cap *= 2;
+	if (cap < used + n)
+		return -ENOSPC;
+	if (cap == q->cap)
+		return 0;
+	ring = env->alloc(env->ctx, sizeof(*ring) * cap);
+	if (ring == NULL)
+		return -ENOMEM;
+	for (tsn = q->cum_ack + 1; tsn != q->next_tsn; tsn++)
+		ring[tsn & (cap - 1)] = *tc(q, tsn);
+	if (q->ring != NULL)
+		env->free(env->ctx, q->ring, sizeof(*q->ring) * q->cap);
+	q->ring = ring;
+	q->cap = cap;
+	return 0;
+}
+
+/*
+ * Give the first queued message its TSNs: all of its fragments at once, consecutive (6.9), and
+ * its SSN when ordered (6.5). A message whose lifetime ended or whose stream the peer does not
+ * accept fails here. @return true when a message got TSNs.
+ */
+static bool
+assign(struct dpsctp_assoc *a, uint64_t now)
+{
+	struct dpsctp_outq *q = &a->outq;
+	uint32_t frag = dpsctp_outq_frag_point(a);
+
+	while (q->head != NULL) {
+		struct dpsctp_msg *m = q->head;
+		uint32_t n = (m->len + frag - 1) / frag;
+		bool unordered = (m->info.flags & DPSCTP_SND_UNORDERED) != 0;
+		uint16_t ssn = 0;
+		uint32_t i, off = 0;
+
+		if (m->expires <= now || m->info.sid >= q->nstreams) {
+			fifo_pop(q);
+			msg_fail(a, m, m->expires <= now ? 0 : DPSCTP_CAUSE_INVALID_STREAM);
+			msg_free(a, m);
+			continue;
+		}
+		if (ring_reserve(a, n) != 0)
+			return false;
+		fifo_pop(q);
+		if (!unordered)
+			ssn = q->ssn[m->info.sid]++;
+		for (i = 0; i < n; i++) {
+			struct dpsctp_tchunk *c = tc(q, q->next_tsn++);
+			uint32_t len = m->len - off < frag ? m->len - off : frag;
+
+			c->msg = m;
+			c->sent_at = 0;
+			c->off = off;
+			c->len = (uint16_t)len;
+			c->ssn = ssn;
+			c->flags = (uint8_t)((i == 0 ? DPSCTP_DATA_FLAG_B : 0) |
+				(i == n - 1 ? DPSCTP_DATA_FLAG_E : 0) |
+				(unordered ? DPSCTP_DATA_FLAG_U : 0));
+			if (i == n - 1 && (m->info.flags & DPSCTP_SND_SACK_IMMEDIATELY) != 0)
+				c->flags |= DPSCTP_DATA_FLAG_I;
+			c->state = DPSCTP_TC_UNSENT;
+			c->nsent = 0;
+			c->miss = 0;
+			c->fast = false;
+			off += len;
+		}
+		m->chunks = n;
+		q->unsent_bytes += m->len;
+		return true;
+	}
+	return false;
+}
+
+static bool
+may_send_data(const struct dpsctp_assoc *a)
+{
+	return a->state == DPSCTP_ESTABLISHED || a->state == DPSCTP_SHUTDOWN_PENDING ||
+		a->state == DPSCTP_SHUTDOWN_RECEIVED;
+}
+
+bool
+dpsctp_outq_wants_send(const struct dpsctp_assoc *a)
+{
+	const struct dpsctp_outq *q = &a->outq;
+
+	if (!may_send_data(a))
+		return false;
+	if (q->fr_pending)
+		return true;
+	return q->burst > 0 && (q->nretx > 0 || q->next_send != q->next_tsn || q->head != NULL);
+}
+
+/* Append chunk @p tsn; false when it does not fit the packet. */
+static bool
+put_chunk(struct dpsctp_assoc *a, struct dpsctp_wbuf *w, uint32_t tsn, uint64_t now)
+{
+	struct dpsctp_outq *q = &a->outq;
+	struct dpsctp_tchunk *c = tc(q, tsn);
+	struct dpsctp_data d;
+	uint32_t charge;
+
+	d.flags = c->flags;
+	d.tsn = tsn;
+	d.sid = c->msg->info.sid;
+	d.ssn = c->ssn;
+	d.ppid = c->msg->info.ppid;
+	d.payload = c->msg->data + c->off;
+	d.payload_len = c->len;
+	/* RFC 7053: in SHUTDOWN-PENDING and SHUTDOWN-RECEIVED, the last DATA chunk asks for an
+	 * immediate SACK so that the shutdown does not wait for the delayed SACK */
+	if (c->state == DPSCTP_TC_UNSENT && tsn + 1 == q->next_tsn && q->head == NULL &&
+		a->state != DPSCTP_ESTABLISHED)
+		d.flags |= DPSCTP_DATA_FLAG_I;
+	if (dpsctp_data_build(w, &d) != 0)
+		return false;
+	charge = c->len + RWND_OVERHEAD;
+	a->peer_rwnd = a->peer_rwnd > charge ? a->peer_rwnd - charge : 0;
+	if (c->state == DPSCTP_TC_UNSENT) {
+		q->next_send++;
+		q->unsent_bytes -= c->len;
+		q->outstanding += c->len;
+		c->msg->sent = true;
+		a->ep->stats.data_out++;
+		if (!q->rtt_pending) {
+			/* 6.3.1 C4: one measurement per round trip */
+			q->rtt_pending = true;
+			q->rtt_tsn = tsn;
+			q->rtt_sent = now;
+		}
+	} else {
+		/* a retransmission (from RETX) */
+		q->nretx--;
+		if (c->fast)
+			a->ep->stats.retrans_fast++;
+		else
+			a->ep->stats.retrans_t3++;
+		if (q->rtt_pending && q->rtt_tsn == tsn)
+			q->rtt_pending = false; /* 6.3.1 C5, Karn */
+	}
+	c->state = DPSCTP_TC_FLIGHT;
+	c->miss = 0;
+	c->sent_at = now;
+	if (c->nsent < UINT8_MAX)
+		c->nsent++;
+	q->flight += c->len;
+	return true;
+}
+
+static bool
+fits(const struct dpsctp_wbuf *w, const struct dpsctp_tchunk *c)
+{
+	return dpsctp_wbuf_room(w) >= 16u + ((c->len + 3u) & ~3u);
+}
+
+/* Lowest TSN marked for retransmission (only fast ones when @p fast). */
+static uint32_t
+lowest_retx(const struct dpsctp_outq *q, bool fast, bool *found)
+{
+	uint32_t tsn;
+
+	*found = false;
+	for (tsn = q->cum_ack + 1; tsn != q->next_send; tsn++) {
+		const struct dpsctp_tchunk *c = tc(q, tsn);
+
+		if (c->state == DPSCTP_TC_RETX && (!fast || c->fast)) {
+			*found = true;
+			return tsn;
+		}
+	}
+	return 0;
+}
+
+static void
+t3_start_if_idle(struct dpsctp_assoc *a, uint64_t now)
+{
+	/* 6.3.2 R1: start T3-rtx when a DATA chunk is sent and it is not running */
+	if (a->deadline[DPSCTP_T3_RTX] == DPSCTP_NEVER)
+		a->deadline[DPSCTP_T3_RTX] = now + a->rto.rto;
+}
+
+/* 7.2.4 step 3: the earliest chunks marked by fast retransmit, as many as fit one packet,
+ * regardless of cwnd; step 4: T3-rtx restarts when the earliest outstanding chunk went. */
+static unsigned int
+fill_fast(struct dpsctp_assoc *a, struct dpsctp_wbuf *w, uint64_t now)
+{
+	struct dpsctp_outq *q = &a->outq;
+	unsigned int n = 0;
+	bool found;
+	uint32_t tsn = lowest_retx(q, true, &found);
+
+	q->fr_pending = false;
+	for (; found && tsn != q->next_send; tsn++) {
+		struct dpsctp_tchunk *c = tc(q, tsn);
+
+		if (c->state != DPSCTP_TC_RETX || !c->fast)
+			continue;
+		if (!fits(w, c))
+			break;
+		if (tsn == q->cum_ack + 1)
+			a->deadline[DPSCTP_T3_RTX] = now + a->rto.rto;
+		put_chunk(a, w, tsn, now);
+		n++;
+	}
+	if (n > 0)
+		t3_start_if_idle(a, now);
+	return n;
+}
+
+/* Nagle-like delay: with data in flight, hold back less than a full chunk of new data. */
+static bool
+nagle_holds(const struct dpsctp_assoc *a)
+{
+	const struct dpsctp_outq *q = &a->outq;
+
+	return !a->ep->cfg.nodelay && q->outstanding > 0 && a->state == DPSCTP_ESTABLISHED &&
+		q->unsent_bytes + q->unassigned < dpsctp_outq_frag_point(a);
+}
+
+unsigned int
+dpsctp_outq_fill(struct dpsctp_assoc *a, struct dpsctp_wbuf *w, uint64_t now)
+{
+	struct dpsctp_outq *q = &a->outq;
+	unsigned int n = 0;
+	bool nagle_checked = false;
+
+	if (!may_send_data(a) || (q->cap == 0 && q->head == NULL))
+		return 0;
+	if (q->fr_pending)
+		return fill_fast(a, w, now);
+	if (q->burst == 0)
+		return 0;
+	for (;;) {
+		uint32_t tsn;
+		bool retx = false;
+		struct dpsctp_tchunk *c;
+
+		if (q->nretx > 0) {
+			tsn = lowest_retx(q, false, &retx);
+			if (!retx)
+				q->nretx = 0; /* cannot happen; keep the count honest */
+		}
+		if (!retx) {
+			if (q->next_send == q->next_tsn) {
+				if (q->head == NULL)
+					break;
+				if (!nagle_checked && nagle_holds(a))
+					break;
+				if (!assign(a, now))
+					break;
+			} else if (!nagle_checked && nagle_holds(a)) {
+				break;
+			}
+			nagle_checked = true;
+			tsn = q->next_send;
+		}
+		c = tc(q, tsn);
+		/* 7.2: no more than cwnd in flight (it may be exceeded by less than a chunk) */
+		if (q->flight >= a->cc.cwnd)
+			break;
+		/* 6.1 A: new data only into the peer's window, but one chunk may always be in
+		 * flight (the zero window probe) */
+		if (!retx && a->peer_rwnd < c->len + RWND_OVERHEAD && q->outstanding > 0)
+			break;
+		if (!fits(w, c))
+			break;
+		if (!retx && a->peer_rwnd < c->len + RWND_OVERHEAD)
+			a->ep->stats.zero_window_probes++;
+		if (n == 0)
+			dpsctp_cc_on_send(&a->cc, now, a->rto.rto);
+		put_chunk(a, w, tsn, now);
+		n++;
+	}
+	if (n > 0) {
+		q->burst--;
+		t3_start_if_idle(a, now);
+	}
+	return n;
+}
+
+/* Forget chunks up to @p cum (the cumulative ack moved there); returns bytes newly acked. */
+static uint32_t
+advance_cum(struct dpsctp_assoc *a, uint32_t cum, uint64_t now)
+{
+	struct dpsctp_outq *q = &a->outq;
+	uint32_t acked = 0;
+	uint32_t tsn;
+
+	for (tsn = q->cum_ack + 1; dpsctp_tsn_lte(tsn, cum); tsn++) {
+		struct dpsctp_tchunk *c = tc(q, tsn);
+		struct dpsctp_msg *m = c->msg;
+
+		switch (c->state) {
+		case DPSCTP_TC_FLIGHT:
+			q->flight -= c->len;
+			/* fall through */
+		case DPSCTP_TC_RETX:
+			if (c->state == DPSCTP_TC_RETX)
+				q->nretx--;
+			q->outstanding -= c->len;
+			acked += c->len;
+			break;
+		case DPSCTP_TC_ACKED:
+			q->nacked--;
+			break;
+		default:
+			break;
+		}
+		if (q->rtt_pending && q->rtt_tsn == tsn) {
+			q->rtt_pending = false;
+			/* 6.3.1 C5: only a chunk sent once gives an RTT */
+			if (c->nsent == 1 && now >= q->rtt_sent)
+				dpsctp_rto_sample(&a->rto, now - q->rtt_sent);
+		}
+		if (--m->chunks == 0)
+			msg_free(a, m);
+	}
+	q->cum_ack = cum;
+	return acked;
+}
+
+/* Gap ack blocks (6.2.1): mark chunks acknowledged; returns bytes newly acked and sets
+ * @p htna to the highest TSN newly acknowledged (7.2.4 HTNA) and @p highest to the highest TSN
+ * any block acknowledges. */
+static uint32_t
+take_gaps(struct dpsctp_assoc *a, const struct dpsctp_sack *s, uint64_t now, bool *any_new,
+	uint32_t *htna, uint32_t *highest)
+{
+	struct dpsctp_outq *q = &a->outq;
+	uint32_t acked = 0;
+	unsigned int i;
+
+	*any_new = false;
+	*highest = q->cum_ack;
+	for (i = 0; i < s->ngaps; i++) {
+		uint16_t start, end;
+		uint32_t tsn, lo, hi;
+
+		dpsctp_sack_gap(s, i, &start, &end);
+		if (start == 0 || start > end)
+			continue; /* a malformed block acknowledges nothing */
+		lo = q->cum_ack + start;
+		hi = q->cum_ack + end;
+		if (!dpsctp_tsn_lt(lo, q->next_send))
+			continue; /* beyond what was sent: nothing to mark */
+		if (!dpsctp_tsn_lt(hi, q->next_send))
+			hi = q->next_send - 1;
+		if (dpsctp_tsn_gt(hi, *highest))
+			*highest = hi;
+		for (tsn = lo; dpsctp_tsn_lte(tsn, hi); tsn++) {
+			struct dpsctp_tchunk *c = tc(q, tsn);
+
+			if (c->state == DPSCTP_TC_ACKED)
+				continue;
+			if (c->state == DPSCTP_TC_FLIGHT)
+				q->flight -= c->len;
+			else if (c->state == DPSCTP_TC_RETX)
+				q->nretx--;
+			q->outstanding -= c->len;
+			acked += c->len;
+			c->state = DPSCTP_TC_ACKED;
+			q->nacked++;
+			*any_new = true;
+			*htna = tsn;
+			if (q->rtt_pending && q->rtt_tsn == tsn) {
+				q->rtt_pending = false;
+				if (c->nsent == 1 && now >= q->rtt_sent)
+					dpsctp_rto_sample(&a->rto, now - q->rtt_sent);
+			}
+		}
+	}
+	return acked;
+}
+
+/* 7.2.4: one miss indication for each chunk in flight below @p limit; the third marks it for
+ * fast retransmission (once per chunk). @return whether a chunk was marked. */
+static bool
+miss_indications(struct dpsctp_outq *q, uint32_t limit)
+{
+	bool marked = false;
+	uint32_t tsn;
+
+	for (tsn = q->cum_ack + 1; dpsctp_tsn_lt(tsn, limit); tsn++) {
+		struct dpsctp_tchunk *c = tc(q, tsn);
+
+		if (c->state != DPSCTP_TC_FLIGHT)
+			continue;
+		if (++c->miss < 3 || c->fast)
+			continue;
+		c->miss = 0;
+		c->fast = true;
+		c->state = DPSCTP_TC_RETX;
+		q->flight -= c->len;
+		q->nretx++;
+		marked = true;
+	}
+	return marked;
+}
+
+/* After the acknowledgement of anything: peer window, T3-rtx, SENDER_DRY. */
+static void
+after_ack(struct dpsctp_assoc *a, uint32_t a_rwnd, bool cum_advanced, uint64_t now)
+{
+	struct dpsctp_outq *q = &a->outq;
+	uint32_t charged;
+
+	/* 6.2.1 D iv: rwnd = a_rwnd minus the bytes still outstanding */
+	charged = q->outstanding +
+		(q->next_send - (q->cum_ack + 1) - q->nacked) * RWND_OVERHEAD;
+	a->peer_rwnd = a_rwnd > charged ? a_rwnd - charged : 0;
+	/* 6.3.2 R2 and R3 */
+	if (q->next_send == q->cum_ack + 1)
+		a->deadline[DPSCTP_T3_RTX] = DPSCTP_NEVER;
+	else if (cum_advanced)
+		a->deadline[DPSCTP_T3_RTX] = now + a->rto.rto;
+	if (dpsctp_outq_empty(a)) {
+		dpsctp_cc_on_idle_ack(&a->cc);
+		if (q->dry_armed) {
+			struct dpsctp_event ev;
+
+			q->dry_armed = false;
+			memset(&ev, 0, sizeof(ev));
+			ev.type = DPSCTP_EV_SENDER_DRY;
+			ev.assoc_id = a->id;
+			dpsctp_assoc_event(a, &ev);
+		}
+	}
+	dpsctp_outq_opportunity(q, a->ep->cfg.max_burst);
+}
+
+static int
+check_cum(const struct dpsctp_outq *q, uint32_t cum)
+{
+	/* 6.2.1 D i: "If Cumulative TSN Ack is less than the Cumulative TSN Ack Point, drop the
+	 * SACK chunk" (it is older than one already processed) */
+	if (dpsctp_tsn_lt(cum, q->cum_ack))
+		return -ESTALE;
+	/* acknowledging a TSN never sent is a protocol violation */
+	if (!dpsctp_tsn_lt(cum, q->next_send))
+		return -EPROTO;
+	return 0;
+}
+
+int
+dpsctp_outq_sack(struct dpsctp_assoc *a, const struct dpsctp_sack *s, uint64_t now)
+{
+	struct dpsctp_outq *q = &a->outq;
+	uint32_t flight_before = q->flight;
+	uint32_t acked, htna = 0, highest;
+	bool cum_advanced, any_new = false;
+	int rc;
+
+	if (q->cap == 0) {
+		/* nothing of ours ever had a TSN */
+		if (s->cum_tsn != q->cum_ack)
+			return q->nstreams == 0 ? 0 : -EPROTO;
+		a->peer_rwnd = s->a_rwnd;
+		return 0;
+	}
+	rc = check_cum(q, s->cum_tsn);
+	if (rc != 0)
+		return rc;
+	a->ep->stats.sacks_in++;
+	q->sack_seen = true;
+	cum_advanced = s->cum_tsn != q->cum_ack;
+	if (s->ngaps == 0 && q->nacked == 0) {
+		/* the express path: a cumulative ack and nothing else to look at */
+		a->ep->stats.sacks_express++;
+		acked = cum_advanced ? advance_cum(a, s->cum_tsn, now) : 0;
+	} else {
+		acked = cum_advanced ? advance_cum(a, s->cum_tsn, now) : 0;
+		acked += take_gaps(a, s, now, &any_new, &htna, &highest);
+		if (s->ngaps > 0) {
+			/* 7.2.4 HTNA: misses count below the highest TSN newly acknowledged;
+			 * in Fast Recovery with the cum ack advancing, for every TSN reported
+			 * missing */
+			uint32_t limit = a->cc.in_fr && cum_advanced ? highest :
+								       (any_new ? htna : q->cum_ack);
+
+			if (miss_indications(q, limit)) {
+				q->fr_pending = true;
+				/* step 2: once per Fast Recovery; the exit point is the highest
+				 * TSN outstanding */
+				if (cum_advanced)
+					dpsctp_cc_on_ack(&a->cc, acked, flight_before, true);
+				dpsctp_cc_on_fast_retransmit(&a->cc, q->next_send - 1);
+				cum_advanced = false; /* the window was adjusted above */
+				acked = 0;
+			}
+		}
+	}
+	if (cum_advanced) {
+		dpsctp_cc_on_ack(&a->cc, acked, flight_before, true);
+		dpsctp_cc_on_cum_ack(&a->cc, q->cum_ack);
+		/* 8.3: an acknowledged TSN clears the error counter */
+		a->error_count = 0;
+	} else {
+		dpsctp_cc_on_cum_ack(&a->cc, q->cum_ack);
+	}
+	after_ack(a, s->a_rwnd, cum_advanced || acked > 0, now);
+	return 0;
+}
+
+int
+dpsctp_outq_cum_ack(struct dpsctp_assoc *a, uint32_t cum, uint64_t now)
+{
+	struct dpsctp_outq *q = &a->outq;
+	uint32_t flight_before = q->flight;
+	uint32_t acked;
+	int rc;
+
+	if (q->cap == 0)
+		return 0;
+	rc = check_cum(q, cum);
+	if (rc != 0)
+		return rc;
+	if (cum == q->cum_ack)
+		return 0;
+	acked = advance_cum(a, cum, now);
+	dpsctp_cc_on_ack(&a->cc, acked, flight_before, true);
+	dpsctp_cc_on_cum_ack(&a->cc, q->cum_ack);
+	a->error_count = 0;
+	/* a SHUTDOWN carries no window: keep the current estimate, less what was acked */
+	after_ack(a, a->peer_rwnd + acked, true, now);
+	return 0;
+}
+
+bool
+dpsctp_outq_t3_expired(struct dpsctp_assoc *a, uint64_t now)
+{
+	struct dpsctp_outq *q = &a->outq;
+	uint32_t tsn;
+	bool probing = a->peer_rwnd == 0 && q->sack_seen;
+
+	a->ep->stats.t3_expiries++;
+	/* 6.1 A: a zero window probe answered by SACKs is not an error; otherwise 8.1 */
+	if (!probing && ++a->error_count > a->ep->cfg.assoc_max_retrans) {
+		dpsctp_assoc_end(a, DPSCTP_ABORT_T3_MAX_RETRANS, true, 0, NULL, 0, NULL, 0,
+			DPSCTP_EV_COMM_LOST);
+		return false;
+	}
+	q->sack_seen = false;
+	/* 6.3.3 E1, E2 */
+	dpsctp_cc_on_timeout(&a->cc);
+	dpsctp_rto_backoff(&a->rto);
+	/* E3: every chunk in flight is to be retransmitted; if only gap-acked chunks remain
+	 * (the peer must have reneged on them), those too */
+	for (tsn = q->cum_ack + 1; tsn != q->next_send; tsn++) {
+		struct dpsctp_tchunk *c = tc(q, tsn);
+
+		if (c->state == DPSCTP_TC_FLIGHT) {
+			q->flight -= c->len;
+			c->state = DPSCTP_TC_RETX;
+			q->nretx++;
+		}
+	}
+	if (q->nretx == 0 && q->nacked > 0) {
+		for (tsn = q->cum_ack + 1; tsn != q->next_send; tsn++) {
+			struct dpsctp_tchunk *c = tc(q, tsn);
+
+			if (c->state == DPSCTP_TC_ACKED) {
+				c->state = DPSCTP_TC_RETX;
+				q->nacked--;
+				q->nretx++;
+				q->outstanding += c->len;
+			}
+		}
+	}
+	q->rtt_pending = false;
+	q->fr_pending = false;
+	if (q->next_send != q->cum_ack + 1)
+		a->deadline[DPSCTP_T3_RTX] = now + a->rto.rto;
+	dpsctp_outq_opportunity(q, a->ep->cfg.max_burst);
+	return true;
+}
