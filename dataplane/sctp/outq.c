@@ -9,9 +9,10 @@
 #include "outq.h"
 #include "tsnmap.h"
 
-/* Ring sizes: the first allocation, and the most chunks with TSNs not yet acknowledged. */
+/* Ring sizes: the first allocation, and the most chunks with TSNs not yet acknowledged (the
+ * span a receiver's TSN map tracks, tsnmap.h: more would only be dropped there). */
 #define RING_MIN 64u
-#define RING_MAX 16384u
+#define RING_MAX DPSCTP_TSNMAP_WINDOW
 
 /* 6.2.1: per-chunk overhead counted against the peer's window besides the payload, so that
  * many small chunks do not overrun a receiver that accounts for its buffers per chunk */
@@ -428,22 +429,36 @@ fits(const struct dpsctp_wbuf *w, const struct dpsctp_tchunk *c)
 	return dpsctp_wbuf_room(w) >= 16u + ((c->len + 3u) & ~3u);
 }
 
-/* Lowest TSN marked for retransmission (only fast ones when @p fast). */
+/* Lowest TSN marked for retransmission (only fast ones when @p fast); the scan starts at the
+ * hint below which nothing is marked. */
 static uint32_t
-lowest_retx(const struct dpsctp_outq *q, bool fast, bool *found)
+lowest_retx(struct dpsctp_outq *q, bool fast, bool *found)
 {
-	uint32_t tsn;
+	uint32_t tsn = dpsctp_tsn_gt(q->retx_from, q->cum_ack) ? q->retx_from : q->cum_ack + 1;
 
 	*found = false;
-	for (tsn = q->cum_ack + 1; tsn != q->next_send; tsn++) {
+	for (; tsn != q->next_send; tsn++) {
 		const struct dpsctp_tchunk *c = tc(q, tsn);
 
 		if (c->state == DPSCTP_TC_RETX && (!fast || c->fast)) {
 			*found = true;
+			if (!fast)
+				q->retx_from = tsn;
 			return tsn;
 		}
 	}
+	if (!fast)
+		q->retx_from = q->next_send;
 	return 0;
+}
+
+/* A chunk was marked for retransmission: the scan hint may have to move down. */
+static void
+retx_mark(struct dpsctp_outq *q, uint32_t tsn)
+{
+	if (q->nretx == 0 || dpsctp_tsn_lt(tsn, q->retx_from))
+		q->retx_from = tsn;
+	q->nretx++;
 }
 
 static void
@@ -666,7 +681,7 @@ miss_indications(struct dpsctp_outq *q, uint32_t limit)
 		c->fast = true;
 		c->state = DPSCTP_TC_RETX;
 		q->flight -= c->len;
-		q->nretx++;
+		retx_mark(q, tsn);
 		marked = true;
 	}
 	return marked;
@@ -722,7 +737,7 @@ dpsctp_outq_sack(struct dpsctp_assoc *a, const struct dpsctp_sack *s, uint64_t n
 	struct dpsctp_outq *q = &a->outq;
 	uint32_t flight_before = q->flight;
 	uint32_t acked, htna = 0, highest;
-	bool cum_advanced, any_new = false;
+	bool cum_advanced, cum_moved, any_new = false;
 	int rc;
 
 	if (q->cap == 0) {
@@ -738,6 +753,7 @@ dpsctp_outq_sack(struct dpsctp_assoc *a, const struct dpsctp_sack *s, uint64_t n
 	a->ep->stats.sacks_in++;
 	q->sack_seen = true;
 	cum_advanced = s->cum_tsn != q->cum_ack;
+	cum_moved = cum_advanced;
 	if (s->ngaps == 0 && q->nacked == 0) {
 		/* the express path: a cumulative ack and nothing else to look at */
 		a->ep->stats.sacks_express++;
@@ -764,15 +780,13 @@ dpsctp_outq_sack(struct dpsctp_assoc *a, const struct dpsctp_sack *s, uint64_t n
 			}
 		}
 	}
-	if (cum_advanced) {
+	if (cum_advanced)
 		dpsctp_cc_on_ack(&a->cc, acked, flight_before, true);
-		dpsctp_cc_on_cum_ack(&a->cc, q->cum_ack);
-		/* 8.3: an acknowledged TSN clears the error counter */
+	dpsctp_cc_on_cum_ack(&a->cc, q->cum_ack);
+	/* 8.3: an acknowledged TSN clears the error counter */
+	if (cum_moved || any_new)
 		a->error_count = 0;
-	} else {
-		dpsctp_cc_on_cum_ack(&a->cc, q->cum_ack);
-	}
-	after_ack(a, s->a_rwnd, cum_advanced || acked > 0, now);
+	after_ack(a, s->a_rwnd, cum_moved, now);
 	return 0;
 }
 
@@ -826,7 +840,7 @@ dpsctp_outq_t3_expired(struct dpsctp_assoc *a, uint64_t now)
 		if (c->state == DPSCTP_TC_FLIGHT) {
 			q->flight -= c->len;
 			c->state = DPSCTP_TC_RETX;
-			q->nretx++;
+			retx_mark(q, tsn);
 		}
 	}
 	if (q->nretx == 0 && q->nacked > 0) {
@@ -836,7 +850,7 @@ dpsctp_outq_t3_expired(struct dpsctp_assoc *a, uint64_t now)
 			if (c->state == DPSCTP_TC_ACKED) {
 				c->state = DPSCTP_TC_RETX;
 				q->nacked--;
-				q->nretx++;
+				retx_mark(q, tsn);
 				q->outstanding += c->len;
 			}
 		}

@@ -71,6 +71,7 @@ struct dpsctp_outq {
 	uint32_t next_tsn;             /**< next TSN to assign */
 	uint32_t next_send;            /**< lowest TSN never transmitted (<= next_tsn) */
 	uint32_t nretx;                /**< chunks marked for retransmission */
+	uint32_t retx_from;            /**< no chunk below this TSN is marked (scan hint) */
 	uint32_t nacked;               /**< chunks gap-acked above cum_ack */
 	uint32_t flight;               /**< payload bytes in flight */
 	uint32_t outstanding;          /**< payload bytes transmitted and not acknowledged */

@@ -129,17 +129,20 @@ dpsctp_rcv_data(struct dpsctp_assoc *a, const struct dpsctp_data *d, uint64_t no
 		return 0;
 	}
 	/* 6.2: data beyond our window is dropped (not acknowledged). The chunk that advances the
-	 * cumulative TSN is still taken while the window is not yet exhausted, so that a
-	 * message completing delivery is never blocked by a window the peer overshot. */
+	 * cumulative TSN is still taken up to twice the window: it is the one that lets held
+	 * data be delivered, and refusing it could block the association for good. */
 	held = a->reasm.queued + a->rcv_held;
 	if (held + d->payload_len > ep->cfg.a_rwnd &&
-		(held >= ep->cfg.a_rwnd || d->tsn != a->tsnmap.cum_tsn + 1)) {
+		(held >= 2 * (size_t)ep->cfg.a_rwnd || d->tsn != a->tsnmap.cum_tsn + 1)) {
 		ep->stats.drops[DPSCTP_DROP_NO_RWND]++;
 		sack_now(a);
 		return 0;
 	}
-	if (dpsctp_tsnmap_has_gaps(&a->tsnmap) || d->tsn != a->tsnmap.cum_tsn + 1)
-		sack_now(a); /* 6.7: a new gap, or one filled: report at once */
+	/* 6.2: the first DATA chunk is acknowledged at once; 6.7: so are a new gap and a gap
+	 * filled */
+	if (a->tsnmap.n_new == 0 || dpsctp_tsnmap_has_gaps(&a->tsnmap) ||
+		d->tsn != a->tsnmap.cum_tsn + 1)
+		sack_now(a);
 	rc = dpsctp_reasm_add(&a->reasm, d);
 	if (rc == -ENOMEM) {
 		ep->stats.drops[DPSCTP_DROP_NO_MEMORY]++;

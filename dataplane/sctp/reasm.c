@@ -164,8 +164,8 @@ link_runs(struct dpsctp_reasm *r, struct dpsctp_rchunk *a, struct dpsctp_rchunk 
  * the last, and only when @p eor), and release each batch once the callback has returned.
  */
 static void
-deliver_chain(struct dpsctp_reasm *r, const struct dpsctp_rcvinfo *ri, struct dpsctp_rchunk *c,
-	bool eor)
+deliver_chain(
+	struct dpsctp_reasm *r, const struct dpsctp_rcvinfo *ri, struct dpsctp_rchunk *c, bool eor)
 {
 	struct dpsctp_iov iov[DPSCTP_REASM_IOV_MAX];
 	struct dpsctp_rchunk *batch, *next;
@@ -336,8 +336,8 @@ pd_end(struct dpsctp_reasm *r)
 
 /* Is message @p m before (sid, dist) in ready's order? */
 static inline bool
-ready_before(const struct dpsctp_reasm *r, const struct dpsctp_rchunk *m, uint16_t sid,
-	uint16_t dist)
+ready_before(
+	const struct dpsctp_reasm *r, const struct dpsctp_rchunk *m, uint16_t sid, uint16_t dist)
 {
 	return m->sid < sid || (m->sid == sid && ssn_dist(m->ssn, r->next_ssn[sid]) < dist);
 }
@@ -463,8 +463,8 @@ dpsctp_reasm_add(struct dpsctp_reasm *r, const struct dpsctp_data *d)
 
 	/*
 	 * RFC 9260 6.9: the fragments of a message carry consecutive TSNs from the B chunk to the
-	 * E chunk, with the same stream, SSN (3.3.1) and U bit. So the chunk before a non-E chunk
-	 * is B-less and of the same message, and the chunk after an E chunk has B.
+	 * E chunk, with the same stream, SSN (3.3.1) and U bit. So the chunk after one without E
+	 * has no B and belongs to the same message, and the chunk after an E chunk has B.
 	 */
 	if (pd_cont) {
 		if (b || d->sid != r->pd_sid || d->ssn != r->pd_ssn || u != r->pd_unordered)
@@ -540,7 +540,10 @@ dpsctp_reasm_add(struct dpsctp_reasm *r, const struct dpsctp_data *d)
 	c->flags = d->flags;
 
 	/* Join the neighbours; the joined run takes their place in frags or leaves it. */
-	r->nbig -= (join_p && is_big(r, pred)) + (join_n && is_big(r, succ));
+	if (join_p && is_big(r, pred))
+		r->nbig--;
+	if (join_n && is_big(r, succ))
+		r->nbig--;
 	h = join_p ? pred : c;
 	if (join_p)
 		pred->last->next = c;
@@ -552,7 +555,8 @@ dpsctp_reasm_add(struct dpsctp_reasm *r, const struct dpsctp_data *d)
 	if (act == A_FRAG) {
 		link_runs(r, before, h);
 		link_runs(r, h, after);
-		r->nbig += is_big(r, h);
+		if (is_big(r, h))
+			r->nbig++;
 	} else {
 		link_runs(r, before, after);
 	}

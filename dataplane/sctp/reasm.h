@@ -45,35 +45,35 @@ typedef void (*dpsctp_reasm_deliver_fn)(void *ctx, const struct dpsctp_rcvinfo *
 	const struct dpsctp_iov *iov, unsigned int iovcnt, bool eor);
 
 struct dpsctp_reasm {
-	const struct dpsctp_env *env; /**< memory (not owned) */
+	const struct dpsctp_env *env;    /**< memory (not owned) */
 	dpsctp_reasm_deliver_fn deliver; /**< upcall */
-	void *ctx;                    /**< its first argument */
-	uint16_t nstreams;            /**< inbound streams (valid sid < nstreams) */
-	uint16_t *next_ssn;           /**< next SSN expected per inbound stream (nstreams entries) */
-	uint32_t pd_point;            /**< partial delivery point, bytes (>= 1) */
-	size_t queued;                /**< payload bytes held */
+	void *ctx;                       /**< its first argument */
+	uint16_t nstreams;               /**< inbound streams (valid sid < nstreams) */
+	uint16_t *next_ssn; /**< next SSN expected per inbound stream (nstreams entries) */
+	uint32_t pd_point;  /**< partial delivery point, bytes (>= 1) */
+	size_t queued;      /**< payload bytes held */
 	/* internal queues (reasm.c) */
-	struct dpsctp_rchunk *frags;   /**< incomplete messages' chunks, ascending TSN */
+	struct dpsctp_rchunk *frags; /**< incomplete messages' chunks, ascending TSN */
 	struct dpsctp_rchunk *frags_tail;
-	struct dpsctp_rchunk *ready;   /**< complete ordered messages waiting for their SSN */
+	struct dpsctp_rchunk *ready; /**< complete ordered messages waiting for their SSN */
 	struct dpsctp_rchunk *ready_tail;
 	/** complete unordered messages waiting for a partial delivery to end, oldest first */
 	struct dpsctp_rchunk *uwait;
 	struct dpsctp_rchunk *uwait_tail;
-	uint64_t *waiting;            /**< bitmap by sid: the stream has a message in @c ready */
-	size_t nbig;                  /**< runs in @c frags from a B chunk with >= pd_point bytes */
+	uint64_t *waiting; /**< bitmap by sid: the stream has a message in @c ready */
+	size_t nbig;       /**< runs in @c frags from a B chunk with >= pd_point bytes */
 	/* the partial delivery in progress */
-	bool pd_active;               /**< a message is partly delivered */
-	bool pd_unordered;            /**< it is unordered */
-	uint16_t pd_sid;              /**< its stream */
-	uint16_t pd_ssn;              /**< its SSN */
-	uint32_t pd_next_tsn;         /**< the TSN of its next chunk to deliver */
-	uint32_t pd_tsn;              /**< the TSN of its B chunk */
-	uint32_t pd_ppid;             /**< its payload protocol identifier, RAW */
+	bool pd_active;       /**< a message is partly delivered */
+	bool pd_unordered;    /**< it is unordered */
+	uint16_t pd_sid;      /**< its stream */
+	uint16_t pd_ssn;      /**< its SSN */
+	uint32_t pd_next_tsn; /**< the TSN of its next chunk to deliver */
+	uint32_t pd_tsn;      /**< the TSN of its B chunk */
+	uint32_t pd_ppid;     /**< its payload protocol identifier, RAW */
 	/* counters (lifetime) */
-	uint64_t n_msgs;              /**< messages delivered whole (eor) */
-	uint64_t n_bytes;             /**< payload bytes delivered */
-	uint64_t n_pd;                /**< partial deliveries started */
+	uint64_t n_msgs;  /**< messages delivered whole (eor) */
+	uint64_t n_bytes; /**< payload bytes delivered */
+	uint64_t n_pd;    /**< partial deliveries started */
 };
 
 /**
@@ -95,10 +95,12 @@ void dpsctp_reasm_fini(struct dpsctp_reasm *r);
  *         be kept (nothing changed: do not acknowledge it), -EPROTO when the peer broke the
  *         fragmentation rules (6.9: a B chunk inside a message, fragments of one message with
  *         different streams, SSNs or U bits): the caller aborts the association.
- *         -EPROTO also when a chunk without B follows an E chunk held or delivered in part,
- *         and when an ordered message completes with the stream and SSN of one already waiting
- *         or being partly delivered (the peer reused an SSN). Nothing is changed then either.
- *         Chunks next to TSNs already delivered whole are not checked (no history is kept).
+ *         -EPROTO also for a chunk without B right after an E chunk (or a chunk that is not E
+ *         right before a B chunk), and when an ordered message completes with the stream and
+ *         SSN of one waiting or being partly delivered (the peer reused an SSN). Nothing is
+ *         changed then either. A chunk is checked against its neighbours among the chunks of
+ *         incomplete messages and the partly delivered message only; complete messages, waiting
+ *         or delivered, are not looked at (no history is kept).
  *         -EINVAL when the TSN is one held (the precondition broken; nothing changed).
  */
 int dpsctp_reasm_add(struct dpsctp_reasm *r, const struct dpsctp_data *d);
