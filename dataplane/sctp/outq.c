@@ -622,6 +622,7 @@ take_gaps(struct dpsctp_assoc *a, const struct dpsctp_sack *s, uint64_t now, boo
 
 	*any_new = false;
 	*highest = q->cum_ack;
+	q->sack_gen++;
 	for (i = 0; i < s->ngaps; i++) {
 		uint16_t start, end;
 		uint32_t tsn, lo, hi;
@@ -640,6 +641,7 @@ take_gaps(struct dpsctp_assoc *a, const struct dpsctp_sack *s, uint64_t now, boo
 		for (tsn = lo; dpsctp_tsn_lte(tsn, hi); tsn++) {
 			struct dpsctp_tchunk *c = tc(q, tsn);
 
+			c->gen = q->sack_gen;
 			if (c->state == DPSCTP_TC_ACKED)
 				continue;
 			if (c->state == DPSCTP_TC_FLIGHT)
@@ -660,6 +662,36 @@ take_gaps(struct dpsctp_assoc *a, const struct dpsctp_sack *s, uint64_t now, boo
 		}
 	}
 	return acked;
+}
+
+/*
+ * 6.2.1 D iii: "If the SACK is missing a TSN that was previously acknowledged via a Gap Ack
+ * Block (e.g., the data receiver reneged on the data), then consider the corresponding DATA that
+ * might be possibly missing: Count one miss indication towards Fast Retransmit ... and if no
+ * retransmit timer is running ... T3-rtx is started". Such chunks are in flight again.
+ */
+static void
+reneged(struct dpsctp_assoc *a, uint64_t now)
+{
+	struct dpsctp_outq *q = &a->outq;
+	uint32_t left = q->nacked;
+	uint32_t tsn;
+
+	for (tsn = q->cum_ack + 1; left > 0 && tsn != q->next_send; tsn++) {
+		struct dpsctp_tchunk *c = tc(q, tsn);
+
+		if (c->state != DPSCTP_TC_ACKED)
+			continue;
+		left--;
+		if (c->gen == q->sack_gen)
+			continue;
+		c->state = DPSCTP_TC_FLIGHT;
+		c->miss++;
+		q->nacked--;
+		q->outstanding += c->len;
+		q->flight += c->len;
+		t3_start_if_idle(a, now);
+	}
 }
 
 /* 7.2.4: one miss indication for each chunk in flight below @p limit; the third marks it for
@@ -761,6 +793,8 @@ dpsctp_outq_sack(struct dpsctp_assoc *a, const struct dpsctp_sack *s, uint64_t n
 	} else {
 		acked = cum_advanced ? advance_cum(a, s->cum_tsn, now) : 0;
 		acked += take_gaps(a, s, now, &any_new, &htna, &highest);
+		if (q->nacked > 0)
+			reneged(a, now);
 		if (s->ngaps > 0) {
 			/* 7.2.4 HTNA: misses count below the highest TSN newly acknowledged;
 			 * in Fast Recovery with the cum ack advancing, for every TSN reported

@@ -56,6 +56,7 @@ struct dpsctp_tchunk {
 	uint8_t nsent;          /**< transmissions (saturating) */
 	uint8_t miss;           /**< miss indications (7.2.4) */
 	bool fast;              /**< marked by fast retransmit (once per chunk) */
+	uint16_t gen;           /**< the last SACK whose gap blocks covered it */
 };
 
 /** The sender's queues and counters (in the association). */
@@ -80,6 +81,7 @@ struct dpsctp_outq {
 	uint16_t nstreams;             /**< outbound streams */
 	uint16_t *ssn;                 /**< next SSN per outbound stream (env memory) */
 
+	uint16_t sack_gen;             /**< SACKs with gap blocks processed (wraps) */
 	bool fr_pending;               /**< fast retransmissions waiting for the next packet */
 	bool rtt_pending;              /**< an RTT measurement is running on @c rtt_tsn */
 	uint32_t rtt_tsn;

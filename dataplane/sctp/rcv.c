@@ -85,6 +85,7 @@ int
 dpsctp_rcv_data(struct dpsctp_assoc *a, const struct dpsctp_data *d, uint64_t now)
 {
 	struct dpsctp_endpoint *ep = a->ep;
+	uint64_t pd;
 	size_t held;
 	int rc;
 
@@ -133,7 +134,8 @@ dpsctp_rcv_data(struct dpsctp_assoc *a, const struct dpsctp_data *d, uint64_t no
 	 * data be delivered, and refusing it could block the association for good. */
 	held = a->reasm.queued + a->rcv_held;
 	if (held + d->payload_len > ep->cfg.a_rwnd &&
-		(held >= 2 * (size_t)ep->cfg.a_rwnd || d->tsn != a->tsnmap.cum_tsn + 1)) {
+		(held >= 2 * (size_t)ep->cfg.a_rwnd || d->tsn != a->tsnmap.cum_tsn + 1 ||
+			(held >= ep->cfg.a_rwnd && !dpsctp_tsnmap_has_gaps(&a->tsnmap)))) {
 		ep->stats.drops[DPSCTP_DROP_NO_RWND]++;
 		sack_now(a);
 		return 0;
@@ -143,7 +145,9 @@ dpsctp_rcv_data(struct dpsctp_assoc *a, const struct dpsctp_data *d, uint64_t no
 	if (a->tsnmap.n_new == 0 || dpsctp_tsnmap_has_gaps(&a->tsnmap) ||
 		d->tsn != a->tsnmap.cum_tsn + 1)
 		sack_now(a);
+	pd = a->reasm.n_pd;
 	rc = dpsctp_reasm_add(&a->reasm, d);
+	ep->stats.partial_deliveries += a->reasm.n_pd - pd;
 	if (rc == -ENOMEM) {
 		ep->stats.drops[DPSCTP_DROP_NO_MEMORY]++;
 		return 0;
