@@ -27,6 +27,7 @@ dpsctp_cc_init(struct dpsctp_cc *cc, uint32_t mtu, uint32_t ssthresh)
 	cc->in_fr = false;
 	cc->fr_exit = 0;
 	cc->last_data = 0;
+	cc->limited = false;
 }
 
 void
@@ -35,7 +36,9 @@ dpsctp_cc_on_ack(struct dpsctp_cc *cc, uint32_t acked, uint32_t flight_before, b
 	/* 7.2.1: cwnd grows "only when ... the current congestion window is being fully utilized,
 	 * an incoming SACK advances the Cumulative TSN Ack Point, and the data sender is not in
 	 * Fast Recovery". Fully utilised: less than one MTU of it was unused. */
-	if (!cum_advanced || cc->in_fr || acked == 0 || flight_before + cc->mtu < cc->cwnd)
+	bool full = cc->limited || flight_before + cc->mtu >= cc->cwnd;
+
+	if (!cum_advanced || cc->in_fr || acked == 0 || !full)
 		return;
 	if (cc->cwnd <= cc->ssthresh) {
 		/* slow start: at most the bytes acknowledged, at most L = 1 MTU per SACK */
@@ -44,7 +47,7 @@ dpsctp_cc_on_ack(struct dpsctp_cc *cc, uint32_t acked, uint32_t flight_before, b
 	}
 	/* 7.2.2: congestion avoidance, one MTU per cwnd of acknowledged bytes */
 	cc->pba += acked;
-	if (cc->pba >= cc->cwnd && flight_before >= cc->cwnd - (cc->mtu - 1)) {
+	if (cc->pba >= cc->cwnd) {
 		cc->pba -= cc->cwnd;
 		cc->cwnd += cc->mtu;
 	}

@@ -21,6 +21,12 @@ struct dpsctp_cc {
 	bool in_fr;         /**< in Fast Recovery (7.2.4) */
 	uint32_t fr_exit;   /**< Fast Recovery exit point: the highest TSN outstanding on entry */
 	uint64_t last_data; /**< when DATA was last sent to this destination, ns */
+	/**
+	 * The sender last stopped because cwnd was full (set by the send queue). SACKs processed
+	 * in a burst, before the sender refills, see a flight below cwnd; this says the window
+	 * was nevertheless in use.
+	 */
+	bool limited;
 };
 
 /**

@@ -292,7 +292,7 @@ struct dpsctp_stats {
 	uint64_t hb_acked;                    /**< HEARTBEAT ACKs accepted */
 	uint64_t errors_sent;                 /**< ERROR chunks sent */
 	uint64_t errors_received;             /**< ERROR chunks received */
-	uint64_t replies_queued;              /**< stateless answers queued (INIT ACK, ABORT...) */
+	uint64_t replies_queued;              /**< packets queued whole: stateless answers (INIT ACK, ABORT...) and SACKs sent apart during a receive burst */
 	uint64_t msgs_sent;                   /**< user messages accepted by dpsctp_assoc_send */
 	uint64_t msgs_delivered;              /**< user messages delivered whole (eor) */
 	uint64_t msgs_failed;                 /**< SEND_FAILED events (lifetime, abort) */

@@ -339,6 +339,7 @@ assign(struct dpsctp_assoc *a, uint64_t now)
 			c->nsent = 0;
 			c->miss = 0;
 			c->fast = false;
+			c->fr = false;
 			off += len;
 		}
 		m->chunks = n;
@@ -407,7 +408,7 @@ put_chunk(struct dpsctp_assoc *a, struct dpsctp_wbuf *w, uint32_t tsn, uint64_t 
 	} else {
 		/* a retransmission (from RETX) */
 		q->nretx--;
-		if (c->fast)
+		if (c->fr)
 			a->ep->stats.retrans_fast++;
 		else
 			a->ep->stats.retrans_t3++;
@@ -415,6 +416,7 @@ put_chunk(struct dpsctp_assoc *a, struct dpsctp_wbuf *w, uint32_t tsn, uint64_t 
 			q->rtt_pending = false; /* 6.3.1 C5, Karn */
 	}
 	c->state = DPSCTP_TC_FLIGHT;
+	c->fr = false;
 	c->miss = 0;
 	c->sent_at = now;
 	if (c->nsent < UINT8_MAX)
@@ -440,7 +442,7 @@ lowest_retx(struct dpsctp_outq *q, bool fast, bool *found)
 	for (; tsn != q->next_send; tsn++) {
 		const struct dpsctp_tchunk *c = tc(q, tsn);
 
-		if (c->state == DPSCTP_TC_RETX && (!fast || c->fast)) {
+		if (c->state == DPSCTP_TC_RETX && (!fast || c->fr)) {
 			*found = true;
 			if (!fast)
 				q->retx_from = tsn;
@@ -483,7 +485,7 @@ fill_fast(struct dpsctp_assoc *a, struct dpsctp_wbuf *w, uint64_t now)
 	for (; found && tsn != q->next_send; tsn++) {
 		struct dpsctp_tchunk *c = tc(q, tsn);
 
-		if (c->state != DPSCTP_TC_RETX || !c->fast)
+		if (c->state != DPSCTP_TC_RETX || !c->fr)
 			continue;
 		if (!fits(w, c))
 			break;
@@ -538,16 +540,18 @@ dpsctp_outq_fill(struct dpsctp_assoc *a, struct dpsctp_wbuf *w, uint64_t now)
 					break;
 				if (!assign(a, now))
 					break;
-			} else if (!nagle_checked && nagle_holds(a)) {
-				break;
 			}
+			/* the rest of a message already begun is never held back: its first
+			 * chunks are in flight and may need the SACKs these provoke */
 			nagle_checked = true;
 			tsn = q->next_send;
 		}
 		c = tc(q, tsn);
 		/* 7.2: no more than cwnd in flight (it may be exceeded by less than a chunk) */
-		if (q->flight >= a->cc.cwnd)
+		if (q->flight >= a->cc.cwnd) {
+			a->cc.limited = true;
 			break;
+		}
 		/* 6.1 A: new data only into the peer's window, but one chunk may always be in
 		 * flight (the zero window probe) */
 		if (!retx && a->peer_rwnd < c->len + RWND_OVERHEAD && q->outstanding > 0)
@@ -565,6 +569,10 @@ dpsctp_outq_fill(struct dpsctp_assoc *a, struct dpsctp_wbuf *w, uint64_t now)
 		q->burst--;
 		t3_start_if_idle(a, now);
 	}
+	/* nothing left to send with room in cwnd: the sender is not cwnd-limited (7.2.1) */
+	if (q->nretx == 0 && q->next_send == q->next_tsn && q->head == NULL &&
+		q->flight + a->cc.mtu < a->cc.cwnd)
+		a->cc.limited = false;
 	return n;
 }
 
@@ -711,6 +719,7 @@ miss_indications(struct dpsctp_outq *q, uint32_t limit)
 			continue;
 		c->miss = 0;
 		c->fast = true;
+		c->fr = true;
 		c->state = DPSCTP_TC_RETX;
 		q->flight -= c->len;
 		retx_mark(q, tsn);
@@ -747,7 +756,7 @@ after_ack(struct dpsctp_assoc *a, uint32_t a_rwnd, bool cum_advanced, uint64_t n
 			dpsctp_assoc_event(a, &ev);
 		}
 	}
-	dpsctp_outq_opportunity(q, a->ep->cfg.max_burst);
+	dpsctp_outq_sack_opportunity(q, a->ep->cfg.max_burst);
 }
 
 static int
@@ -876,6 +885,7 @@ dpsctp_outq_t3_expired(struct dpsctp_assoc *a, uint64_t now)
 			c->state = DPSCTP_TC_RETX;
 			retx_mark(q, tsn);
 		}
+		c->fr = false; /* whatever is marked now goes as a T3 retransmission */
 	}
 	if (q->nretx == 0 && q->nacked > 0) {
 		for (tsn = q->cum_ack + 1; tsn != q->next_send; tsn++) {

@@ -55,7 +55,8 @@ struct dpsctp_tchunk {
 	uint8_t state;          /**< enum dpsctp_tchunk_state */
 	uint8_t nsent;          /**< transmissions (saturating) */
 	uint8_t miss;           /**< miss indications (7.2.4) */
-	bool fast;              /**< marked by fast retransmit (once per chunk) */
+	bool fast;              /**< was fast-retransmitted (at most once per chunk, 7.2.4) */
+	bool fr;                /**< its current RETX mark is a fast retransmit's */
 	uint16_t gen;           /**< the last SACK whose gap blocks covered it */
 };
 
@@ -142,11 +143,24 @@ unsigned int dpsctp_outq_fill(struct dpsctp_assoc *a, struct dpsctp_wbuf *w, uin
 /** Whether a call to dpsctp_outq_fill() may add something now (cheap test). */
 bool dpsctp_outq_wants_send(const struct dpsctp_assoc *a);
 
-/** A new send opportunity (input processed, user sent, timer): Max.Burst packets again. */
+/** A new send opportunity (user sent, timer): at least Max.Burst packets. */
 static inline void
 dpsctp_outq_opportunity(struct dpsctp_outq *q, uint32_t max_burst)
 {
-	q->burst = max_burst;
+	if (q->burst < max_burst)
+		q->burst = max_burst;
+}
+
+/**
+ * A SACK arrived: Max.Burst more packets (6.1: the limit is per SACK; SACKs processed in a
+ * receive burst add up, up to 64 of them).
+ */
+static inline void
+dpsctp_outq_sack_opportunity(struct dpsctp_outq *q, uint32_t max_burst)
+{
+	q->burst += max_burst;
+	if (q->burst > 64 * max_burst)
+		q->burst = 64 * max_burst;
 }
 
 /** Largest DATA payload per chunk on the primary path. */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "assoc.h"
+#include "packet.h"
 #include "rcv.h"
 
 /* Gap ack blocks and duplicate TSNs put in one SACK at most (the lowest first, 7.2.4). */
@@ -81,6 +82,29 @@ sack_now(struct dpsctp_assoc *a)
 	a->sack_immediate = true;
 }
 
+/*
+ * Several packets can arrive before the caller asks for output (a receive burst). A SACK still
+ * waiting for an earlier packet goes out now as a packet of its own, so that every packet that
+ * called for a SACK gets one: the sender counts miss indications per SACK (7.2.4), and SACKs
+ * merged over a burst would starve its fast retransmit.
+ */
+static void
+flush_sack(struct dpsctp_assoc *a)
+{
+	uint8_t buf[DPSCTP_COMMON_HDR_LEN + 16 + 4 * (SACK_MAX_GAPS + SACK_MAX_DUPS)];
+	struct dpsctp_wbuf w;
+
+	/* with the reply queue full, the waiting SACK just grows to cover this packet too */
+	if (a->ep->reply_count >= DPSCTP_REPLY_QUEUE / 2)
+		return;
+	dpsctp_wbuf_init(&w, buf, sizeof(buf));
+	if (dpsctp_common_hdr_build(&w, a->ep->port, a->peer_port, a->peer_vtag) != 0 ||
+		dpsctp_rcv_put_sack(a, &w) != 0)
+		return;
+	if (dpsctp_ep_reply(a->ep, buf, w.len, &a->primary) == 0)
+		a->pending &= ~DPSCTP_SEND_SACK;
+}
+
 int
 dpsctp_rcv_data(struct dpsctp_assoc *a, const struct dpsctp_data *d, uint64_t now)
 {
@@ -100,6 +124,8 @@ dpsctp_rcv_data(struct dpsctp_assoc *a, const struct dpsctp_data *d, uint64_t no
 			4, NULL, 0, DPSCTP_EV_COMM_LOST);
 		return -ECONNABORTED;
 	}
+	if (!a->pkt_data && (a->pending & DPSCTP_SEND_SACK) != 0)
+		flush_sack(a);
 	a->pkt_data = true;
 	if ((d->flags & DPSCTP_DATA_FLAG_I) != 0)
 		sack_now(a); /* RFC 7053 */

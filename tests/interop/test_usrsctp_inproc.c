@@ -2,7 +2,7 @@
 /*
  * Interop with usrsctp (the FreeBSD stack as a library) in the same process, over memory, in
  * virtual time: association setup from either side, graceful shutdown and ABORT from either side.
- * No user data: DATA transfer is not in the engine yet.
+ * No user data here: data transfer is in test_usrsctp_data.c.
  *
  * Each test leaves build-dir/tests/interop/interop-<test>.pcap and .txt (the rendered trace);
  * on failure the trace, the engine's counters by name and usrsctp's state go to stderr.

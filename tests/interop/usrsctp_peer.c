@@ -104,6 +104,13 @@ uspeer_overflows(void)
 	return usp.overflows;
 }
 
+/* Packets waiting in the FIFO. */
+static unsigned int
+uspeer_queued(void)
+{
+	return usp.count;
+}
+
 void
 uspeer_input(const uint8_t *pkt, size_t len)
 {
@@ -170,7 +177,18 @@ uspeer_open(struct uspeer_sock *s, int type, uint16_t port)
 		if (usrsctp_setsockopt(s->so, IPPROTO_SCTP, SCTP_EVENT, &ev, sizeof(ev)) < 0)
 			return -errno;
 	}
+	/* RFC 6458 8.1.29: an sctp_rcvinfo with each message read, for the data tests */
+	if (uspeer_setsockopt_int(s, IPPROTO_SCTP, SCTP_RECVRCVINFO, 1) < 0)
+		return -errno;
 	if (usrsctp_bind(s->so, (struct sockaddr *)&sc, sizeof(sc)) < 0)
+		return -errno;
+	return 0;
+}
+
+int
+uspeer_setsockopt_int(struct uspeer_sock *s, int level, int name, int value)
+{
+	if (usrsctp_setsockopt(s->so, level, name, &value, sizeof(value)) < 0)
 		return -errno;
 	return 0;
 }
@@ -202,6 +220,44 @@ send_flags(struct uspeer_sock *s, uint16_t flags, const void *data, size_t len)
 	if (usrsctp_sendv(s->so, data, len, NULL, 0, &si, sizeof(si), SCTP_SENDV_SNDINFO, 0) < 0)
 		return -errno;
 	return 0;
+}
+
+int
+uspeer_send(struct uspeer_sock *s, uint16_t sid, uint16_t flags, uint32_t ppid, const void *data,
+	size_t len)
+{
+	struct sctp_sndinfo si;
+	ssize_t n;
+
+	memset(&si, 0, sizeof(si));
+	si.snd_sid = sid;
+	si.snd_flags = flags;
+	si.snd_ppid = ppid;
+	si.snd_assoc_id = s->assoc_id;
+	n = usrsctp_sendv(s->so, data, len, NULL, 0, &si, sizeof(si), SCTP_SENDV_SNDINFO, 0);
+	if (n < 0)
+		return errno == EWOULDBLOCK || errno == EAGAIN ? -EAGAIN : -errno;
+	/* A message goes whole or not at all (no SCTP_EXPLICIT_EOR): a short count is a bug. */
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+void
+uspeer_counts(struct uspeer_counts *c)
+{
+	struct sctpstat st;
+
+	memset(&st, 0, sizeof(st));
+	usrsctp_get_stat(&st);
+	c->data_out = st.sctps_senddata;
+	c->data_in = st.sctps_recvdata;
+	c->data_dup = st.sctps_recvdupdata;
+	c->retrans = st.sctps_sendretransdata;
+	c->retrans_fast = st.sctps_sendfastretrans;
+	c->t3_expiries = st.sctps_timodata;
+	c->sacks_in = st.sctps_recvsacks;
+	c->sacks_out = st.sctps_sendsacks;
+	c->packets_in = st.sctps_recvpackets;
+	c->packets_out = st.sctps_sendpackets;
 }
 
 int
@@ -354,10 +410,19 @@ uspeer_poll(struct uspeer_sock *s)
 			break;
 		}
 		got++;
-		if (flags & MSG_NOTIFICATION)
+		if (flags & MSG_NOTIFICATION) {
 			on_notification(s, buf, (size_t)n);
-		else
+			continue;
+		}
+		s->n_data_pieces++;
+		if (flags & MSG_EOR)
 			s->n_data++;
+		if (infotype != SCTP_RECVV_RCVINFO || infolen < sizeof(rcv)) {
+			s->n_no_rcvinfo++;
+			memset(&rcv, 0, sizeof(rcv));
+		}
+		if (s->on_data != NULL)
+			s->on_data(s->data_ctx, s, &rcv, buf, (size_t)n, (flags & MSG_EOR) != 0);
 	}
 	return got;
 }
@@ -505,6 +570,13 @@ on_event(void *ctx, struct dpsctp_assoc *a, const struct dpsctp_event *ev)
 
 	if (a != NULL)
 		w->assoc = a;
+	if (ev->type == DPSCTP_EV_SENDER_DRY) {
+		/* one each time the send queue empties: many in a transfer, counted only */
+		w->n_sender_dry++;
+		return;
+	}
+	if (ev->type == DPSCTP_EV_SEND_FAILED)
+		w->n_send_failed++;
 	if (w->trace != NULL) {
 		fprintf(w->trace, "[%10.3f ms] engine event type=%d assoc=%u", ms_of(w), ev->type,
 			ev->assoc_id);
@@ -553,6 +625,16 @@ on_state(void *ctx, struct dpsctp_assoc *a, enum dpsctp_state from, enum dpsctp_
 	if (w->trace != NULL)
 		fprintf(w->trace, "[%10.3f ms] engine assoc %u: %s -> %s\n", ms_of(w),
 			dpsctp_assoc_id(a), dpsctp_state_name(from), dpsctp_state_name(to));
+}
+
+static void
+on_deliver(void *ctx, struct dpsctp_assoc *a, const struct dpsctp_rcvinfo *ri,
+	const struct dpsctp_iov *iov, unsigned int iovcnt, bool eor)
+{
+	struct interop *w = ctx;
+
+	if (w->deliver != NULL)
+		w->deliver(w->deliver_ctx, a, ri, iov, iovcnt, eor);
 }
 
 static void
@@ -606,8 +688,11 @@ interop_endpoint(
 {
 	struct dpsctp_env env = {
 		.ctx = w, .alloc = env_alloc, .free = env_free, .random = env_random};
-	struct dpsctp_callbacks cb = {
-		.ctx = w, .event = on_event, .state_change = on_state, .assoc_free = on_free};
+	struct dpsctp_callbacks cb = {.ctx = w,
+		.event = on_event,
+		.state_change = on_state,
+		.deliver = on_deliver,
+		.assoc_free = on_free};
 	struct dpsctp_endpoint_params p = {
 		.port = port, .addrs = &w->path.local, .naddrs = 1, .listen = listen, .cfg = cfg};
 
@@ -645,6 +730,8 @@ record(struct interop *w, const uint8_t *pkt, size_t len, uint8_t src, uint8_t d
 	struct pcap_pkthdr h;
 	uint8_t *ip = frame;
 
+	if (w->capture_max != 0 && w->frames >= w->capture_max)
+		return;
 	if (w->dumper != NULL && len <= WIRE_MAX) {
 		memset(ip, 0, IP4_LEN);
 		ip[0] = 0x45;
@@ -667,6 +754,35 @@ record(struct interop *w, const uint8_t *pkt, size_t len, uint8_t src, uint8_t d
 		fprintf(w->trace, "[%10.3f ms] #%u %s, %zu bytes\n%s", ms_of(w), w->frames, what,
 			len, text);
 	}
+}
+
+/* Should the wire lose the next packet? Drawn from its own generator: the loss pattern depends
+ * only on the seed and the order of packets. */
+static bool
+lose(struct interop *w)
+{
+	uint64_t z;
+
+	if (w->loss_ppm == 0)
+		return false;
+	z = (w->loss_rng += 0x9E3779B97F4A7C15ull);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	z ^= z >> 31;
+	return z % 1000000u < w->loss_ppm;
+}
+
+/* A lost packet is in the trace (rendered), not in the pcap: it never was on the wire. */
+static void
+note_lost(struct interop *w, const uint8_t *pkt, size_t len, const char *what)
+{
+	static char text[16384];
+
+	if (w->trace == NULL || (w->capture_max != 0 && w->frames >= w->capture_max))
+		return;
+	dpsctp_packet_render(pkt, len, text, sizeof(text));
+	fprintf(w->trace, "[%10.3f ms] %s, %zu bytes: LOST on the wire\n%s", ms_of(w), what, len,
+		text);
 }
 
 /* RFC 9260 6.8: what a receiver does with the checksum; the engine expects it done. */
@@ -696,7 +812,9 @@ engine_to_usrsctp(struct interop *w)
 		return 0;
 	if (dpsctp_endpoint_next_deadline(w->ep) <= w->now)
 		dpsctp_endpoint_expire(w->ep, w->now);
-	while ((len = dpsctp_endpoint_output(w->ep, buf, sizeof(buf), &path, w->now)) > 0) {
+	/* Leave room in the FIFO for what usrsctp answers: the rest goes next round. */
+	while (uspeer_queued() < FIFO_SLOTS / 2 &&
+		(len = dpsctp_endpoint_output(w->ep, buf, sizeof(buf), &path, w->now)) > 0) {
 		if (len > sizeof(buf)) {
 			w->oversize++;
 			break;
@@ -704,12 +822,17 @@ engine_to_usrsctp(struct interop *w)
 		if (memcmp(&path.remote, &w->path.remote, sizeof(path.remote)) != 0 ||
 			memcmp(&path.local, &w->path.local, sizeof(path.local)) != 0)
 			w->wrong_path++;
+		moved++;
+		if (lose(w) || (w->filter != NULL && w->filter(w->filter_ctx, buf, len, false))) {
+			w->lost_to_usrsctp++;
+			note_lost(w, buf, len, "dpsctp > usrsctp");
+			continue;
+		}
 		dpsctp_packet_set_checksum(buf, 0);
 		dpsctp_packet_set_checksum(buf, dpsctp_crc32c_ref(buf, len));
 		record(w, buf, len, 1, 2, "dpsctp > usrsctp");
 		w->to_usrsctp++;
 		uspeer_input(buf, len);
-		moved++;
 	}
 	return moved;
 }
@@ -737,6 +860,16 @@ usrsctp_to_engine(struct interop *w)
 			uspeer_input(buf, len);
 			continue;
 		}
+		if (lose(w) || (w->filter != NULL && w->filter(w->filter_ctx, buf, len, true))) {
+			w->lost_to_engine++;
+			note_lost(w, buf, len, "usrsctp > dpsctp");
+			continue;
+		}
+		if (w->filter != NULL) {
+			/* it may have changed the packet: a valid checksum again, for the pcap */
+			dpsctp_packet_set_checksum(buf, 0);
+			dpsctp_packet_set_checksum(buf, dpsctp_crc32c_ref(buf, len));
+		}
 		record(w, buf, len, 2, 1, "usrsctp > dpsctp");
 		w->to_engine++;
 		rc = dpsctp_endpoint_input(w->ep, buf, len, &w->path, w->now);
@@ -745,6 +878,13 @@ usrsctp_to_engine(struct interop *w)
 			if (w->trace != NULL)
 				fprintf(w->trace, "[%10.3f ms] engine discarded it: %s\n", ms_of(w),
 					dpsctp_drop_name((enum dpsctp_drop)(rc - 1)));
+		}
+		if (w->tx_per_packet) {
+			size_t i;
+
+			moved += engine_to_usrsctp(w);
+			for (i = 0; i < w->nsocks; i++)
+				moved += uspeer_poll(w->socks[i]);
 		}
 	}
 	return moved;
@@ -899,9 +1039,26 @@ report_engine(struct interop *w, FILE *f)
 		" replies %" PRIu64 "\n",
 		st->t1_expiries, st->t2_expiries, st->errors_sent, st->errors_received,
 		st->replies_queued);
-	if (w->assoc != NULL)
-		fprintf(f, "engine assoc %u: %s\n", dpsctp_assoc_id(w->assoc),
-			dpsctp_state_name(dpsctp_assoc_state(w->assoc)));
+	fprintf(f,
+		"engine data: msgs sent %" PRIu64 " delivered %" PRIu64 " failed %" PRIu64
+		", DATA out %" PRIu64 " in %" PRIu64 " dup %" PRIu64 ", retrans fast %" PRIu64
+		" t3 %" PRIu64 ", t3 expiries %" PRIu64 ", SACKs in %" PRIu64 " (express %" PRIu64
+		") out %" PRIu64 ", zero window probes %" PRIu64 ", partial deliveries %" PRIu64
+		"\n",
+		st->msgs_sent, st->msgs_delivered, st->msgs_failed, st->data_out, st->data_in,
+		st->data_dup, st->retrans_fast, st->retrans_t3, st->t3_expiries, st->sacks_in,
+		st->sacks_express, st->sacks_out, st->zero_window_probes, st->partial_deliveries);
+	if (w->assoc != NULL) {
+		struct dpsctp_path_info pi;
+
+		dpsctp_assoc_path_info(w->assoc, &pi);
+		fprintf(f,
+			"engine assoc %u: %s, cwnd %u ssthresh %u flight %u peer_rwnd %u "
+			"unacked %u queued %u rwnd %u rto %.1f ms\n",
+			dpsctp_assoc_id(w->assoc), dpsctp_state_name(dpsctp_assoc_state(w->assoc)),
+			pi.cwnd, pi.ssthresh, pi.flight, pi.peer_rwnd, pi.unacked, pi.queued,
+			pi.rwnd, (double)pi.rto / 1e6);
+	}
 }
 
 void
@@ -912,7 +1069,7 @@ interop_report(struct interop *w, FILE *f)
 	size_t i;
 
 	fprintf(f, "---- interop trace (%s) ----\n", w->trace_path);
-	if (w->trace != NULL) {
+	if (w->trace != NULL && !w->report_no_trace) {
 		fflush(w->trace);
 		rewind(w->trace);
 		while (fgets(line, sizeof(line), w->trace) != NULL)
@@ -922,9 +1079,10 @@ interop_report(struct interop *w, FILE *f)
 	fprintf(f, "---- summary at %.3f ms ----\n", ms_of(w));
 	fprintf(f,
 		"wire: dpsctp>usrsctp %u, usrsctp>dpsctp %u, usrsctp>usrsctp %u, bad crc %u, "
-		"engine discards %u, wrong path %u, fifo overflows %u\n",
+		"engine discards %u, wrong path %u, fifo overflows %u, lost %u > usrsctp %u > "
+		"dpsctp\n",
 		w->to_usrsctp, w->to_engine, w->loopback, w->bad_crc, w->engine_discards,
-		w->wrong_path, uspeer_overflows());
+		w->wrong_path, uspeer_overflows(), w->lost_to_usrsctp, w->lost_to_engine);
 	fprintf(f, "engine allocations live %ld (%zu bytes), size mismatches %u, events %zu\n",
 		w->live_allocs, w->live_bytes, w->size_mismatches, w->nev);
 	if (w->ep != NULL)
@@ -935,17 +1093,24 @@ interop_report(struct interop *w, FILE *f)
 		fprintf(f,
 			"usrsctp socket port %u: state %s, comm_up %u comm_lost %u "
 			"shutdown_comp %u cant_str %u restart %u shutdown_event %u "
-			"remote_error %u (cause %u) send_failed %u data %u eof %d errno %d\n",
+			"remote_error %u (cause %u) send_failed %u data %u (pieces %u) eof %d "
+			"errno %d\n",
 			s->port, uspeer_state_name(uspeer_state(s)), s->n_comm_up, s->n_comm_lost,
 			s->n_shutdown_comp, s->n_cant_str_assoc, s->n_restart, s->n_shutdown_event,
-			s->n_remote_error, s->remote_error, s->n_send_failed, s->n_data, s->eof,
-			s->so_error);
+			s->n_remote_error, s->remote_error, s->n_send_failed, s->n_data,
+			s->n_data_pieces, s->eof, s->so_error);
 	}
 	memset(&us, 0, sizeof(us));
 	usrsctp_get_stat(&us);
 	fprintf(f, "usrsctp: badsum %u hdrops %u badvtag %u ootb %u aborted %u checksumerrors %u\n",
 		us.sctps_badsum, us.sctps_hdrops, us.sctps_badvtag, us.sctps_outoftheblue,
 		us.sctps_aborted, us.sctps_checksumerrors);
+	fprintf(f,
+		"usrsctp data: DATA out %u in %u dup %u, retrans %u (fast %u), t3 expiries %u, "
+		"SACKs in %u out %u\n",
+		us.sctps_senddata, us.sctps_recvdata, us.sctps_recvdupdata,
+		us.sctps_sendretransdata, us.sctps_sendfastretrans, us.sctps_timodata,
+		us.sctps_recvsacks, us.sctps_sendsacks);
 }
 
 /* Run @p cmd, return its output (at most @p cap - 1 bytes) in @p out; -1 if it cannot run. */
@@ -968,7 +1133,7 @@ interop_tshark_check(struct interop *w, char *msg, size_t cap)
 	static char out[65536];
 	char cmd[2048];
 	unsigned int lines = 0, bad = 0;
-	char *line, *save = NULL;
+	FILE *p;
 	int rc;
 
 	if (system("command -v tshark >/dev/null 2>&1") != 0)
@@ -980,17 +1145,23 @@ interop_tshark_check(struct interop *w, char *msg, size_t cap)
 		"tshark -n -r '%s' -o sctp.checksum:crc-32c -T fields -E separator='|' "
 		"-e frame.number -e sctp.checksum.status 2>/dev/null",
 		w->pcap_path);
-	rc = run_capture(cmd, out, sizeof(out));
+	/* one line per frame: read as it comes, a long capture does not fit a buffer */
+	p = popen(cmd, "r");
+	if (p == NULL) {
+		snprintf(msg, cap, "cannot run tshark on %s", w->pcap_path);
+		return 1;
+	}
+	while (fgets(out, sizeof(out), p) != NULL) {
+		const char *bar = strchr(out, '|');
+
+		lines++;
+		if (bar == NULL || strcmp(bar + 1, "1\n") != 0)
+			bad++;
+	}
+	rc = pclose(p);
 	if (rc != 0) {
 		snprintf(msg, cap, "tshark failed (%d) on %s", rc, w->pcap_path);
 		return 1;
-	}
-	for (line = strtok_r(out, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
-		const char *bar = strchr(line, '|');
-
-		lines++;
-		if (bar == NULL || strcmp(bar + 1, "1") != 0)
-			bad++;
 	}
 	if (lines != w->frames || bad != 0) {
 		snprintf(msg, cap,

@@ -23,7 +23,16 @@
 
 #include "engine.h"
 
-struct socket; /* usrsctp's socket, opaque here */
+struct socket;       /* usrsctp's socket, opaque here */
+struct sctp_rcvinfo; /* usrsctp.h */
+struct uspeer_sock;
+
+/**
+ * A piece of a user message usrsctp handed to the socket's reader: @p ri as usrsctp_recvv()
+ * reported it (SCTP_RECVRCVINFO), @p eor set on the message's last piece (MSG_EOR).
+ */
+typedef void (*uspeer_data_fn)(void *ctx, struct uspeer_sock *s, const struct sctp_rcvinfo *ri,
+	const uint8_t *data, size_t len, bool eor);
 
 /** Bytes of sac_info kept from a usrsctp ASSOC_CHANGE (it carries the ABORT chunk). */
 #define USPEER_INFO_MAX 256
@@ -45,7 +54,11 @@ struct uspeer_sock {
 	unsigned int n_paddr_change;       /**< SCTP_PEER_ADDR_CHANGE */
 	unsigned int n_adaptation;         /**< SCTP_ADAPTATION_INDICATION */
 	unsigned int n_other;              /**< any other notification */
-	unsigned int n_data;               /**< user messages received (none expected yet) */
+	unsigned int n_data;               /**< user messages received (pieces with MSG_EOR) */
+	unsigned int n_data_pieces;        /**< usrsctp_recvv() calls that returned user data */
+	unsigned int n_no_rcvinfo;         /**< of those, without an sctp_rcvinfo */
+	uspeer_data_fn on_data;            /**< set after uspeer_open() to see the data read */
+	void *data_ctx;                    /**< passed to @c on_data */
 	uint16_t sac_error;                /**< sac_error of the last ASSOC_CHANGE */
 	uint16_t sac_outbound_streams;     /**< of the last COMM_UP */
 	uint16_t sac_inbound_streams;      /**< of the last COMM_UP */
@@ -91,6 +104,34 @@ int uspeer_listen(struct uspeer_sock *s);
 
 /** Start an association to @p port (the INIT goes out at once). @return 0 or -errno. */
 int uspeer_connect(struct uspeer_sock *s, uint16_t port);
+
+/**
+ * Send one user message of @p len bytes on stream @p sid with usrsctp_sendv() and an
+ * sctp_sndinfo: @p flags SCTP_UNORDERED or 0, @p ppid as it goes on the wire (raw).
+ * @return 0, -EAGAIN when the send buffer has no room now (EWOULDBLOCK), or -errno.
+ */
+int uspeer_send(struct uspeer_sock *s, uint16_t sid, uint16_t flags, uint32_t ppid,
+	const void *data, size_t len);
+
+/** Set an integer socket option at level IPPROTO_SCTP or SOL_SOCKET. @return 0 or -errno. */
+int uspeer_setsockopt_int(struct uspeer_sock *s, int level, int name, int value);
+
+/** usrsctp's process-wide counters (struct sctpstat), for a summary. */
+struct uspeer_counts {
+	uint32_t data_out;     /**< DATA chunks sent the first time */
+	uint32_t data_in;      /**< DATA chunks received */
+	uint32_t data_dup;     /**< duplicate DATA chunks received */
+	uint32_t retrans;      /**< DATA chunks retransmitted (T3 and fast) */
+	uint32_t retrans_fast; /**< of those, fast retransmissions */
+	uint32_t t3_expiries;  /**< T3-rtx expirations */
+	uint32_t sacks_in;     /**< SACK chunks received */
+	uint32_t sacks_out;    /**< SACK chunks sent */
+	uint32_t packets_in;   /**< packets received */
+	uint32_t packets_out;  /**< packets sent */
+};
+
+/** Fill @p c from usrsctp_get_stat(). */
+void uspeer_counts(struct uspeer_counts *c);
 
 /**
  * Graceful close of the association: shutdown(SHUT_WR) on a one-to-one socket, a send with
@@ -157,8 +198,34 @@ struct interop {
 	unsigned int size_mismatches; /**< frees whose size differs from the allocation's */
 
 	struct interop_event ev[INTEROP_MAX_EVENTS]; /**< engine events, in order */
-	size_t nev;                                  /**< how many (more are counted, not kept) */
+	size_t nev;                                  /**< how many (more are not kept) */
 	unsigned int assocs_freed;                   /**< assoc_free upcalls */
+	unsigned int n_sender_dry;                   /**< SENDER_DRY events (counted, not kept) */
+	unsigned int n_send_failed;                  /**< SEND_FAILED events */
+
+	/** The engine's deliver upcall is passed on here when set (ctx: @c deliver_ctx). */
+	void (*deliver)(void *ctx, struct dpsctp_assoc *a, const struct dpsctp_rcvinfo *ri,
+		const struct dpsctp_iov *iov, unsigned int iovcnt, bool eor);
+	void *deliver_ctx;
+
+	uint32_t loss_ppm;            /**< packets dropped per million on the wire, each way */
+	uint64_t loss_rng;            /**< splitmix64 state of the loss draws (set by the test) */
+	unsigned int lost_to_engine;  /**< packets usrsctp -> engine dropped (loss, filter) */
+	unsigned int lost_to_usrsctp; /**< packets engine -> usrsctp dropped (loss, filter) */
+	unsigned int capture_max;     /**< frames written to the pcap and the trace, 0: all */
+	bool report_no_trace;         /**< interop_report() names the trace file, not its lines */
+	/**
+	 * Ask the engine for its packets (and read the usrsctp sockets) after each packet it is
+	 * given, not once after all that usrsctp queued (a receive burst): packet by packet.
+	 */
+	bool tx_per_packet;
+	/**
+	 * Called for each packet on the wire (after @c loss_ppm spared it), @p to_engine telling
+	 * the direction: true drops it, and it may change the packet in place (the checksum is
+	 * computed again).
+	 */
+	bool (*filter)(void *ctx, uint8_t *pkt, size_t len, bool to_engine);
+	void *filter_ctx;
 
 	struct uspeer_sock *socks[INTEROP_MAX_SOCKS]; /**< usrsctp sockets polled after each step */
 	size_t nsocks;
