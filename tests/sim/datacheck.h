@@ -105,16 +105,20 @@ dc_error(struct dc_dir *d, const char *what, uint64_t idx)
 }
 
 /**
- * Send message number d->sent (of @p len bytes, on @p sid, unordered when @p unordered).
+ * Send message number d->sent (of @p len bytes, on @p sid, unordered when @p unordered), with
+ * the sndinfo flags @p more besides (DPSCTP_SND_SACK_IMMEDIATELY). Its context is its index.
  * @return dpsctp_assoc_send()'s result; the message counts as sent only on 0.
  */
 static inline int
-dc_send(struct dc_dir *d, struct dpsctp_assoc *a, uint16_t sid, bool unordered, size_t len,
-	uint64_t lifetime, uint64_t now)
+dc_send_flags(struct dc_dir *d, struct dpsctp_assoc *a, uint16_t sid, bool unordered, uint16_t more,
+	size_t len, uint64_t lifetime, uint64_t now)
 {
 	static uint8_t buf[DC_MAX_MSG];
-	struct dpsctp_sndinfo si = {.sid = sid, .flags = unordered ? DPSCTP_SND_UNORDERED : 0,
-		.ppid = 0x11223344, .context = (uint32_t)d->sent, .lifetime = lifetime};
+	struct dpsctp_sndinfo si = {.sid = sid,
+		.flags = (uint16_t)((unordered ? DPSCTP_SND_UNORDERED : 0) | more),
+		.ppid = 0x11223344,
+		.context = (uint32_t)d->sent,
+		.lifetime = lifetime};
 	uint64_t idx = d->sent;
 	int rc;
 
@@ -132,6 +136,14 @@ dc_send(struct dc_dir *d, struct dpsctp_assoc *a, uint16_t sid, bool unordered, 
 		d->sent++;
 	}
 	return rc;
+}
+
+/** dc_send_flags() without extra flags. */
+static inline int
+dc_send(struct dc_dir *d, struct dpsctp_assoc *a, uint16_t sid, bool unordered, size_t len,
+	uint64_t lifetime, uint64_t now)
+{
+	return dc_send_flags(d, a, sid, unordered, 0, len, lifetime, now);
 }
 
 /* A whole message arrived: check it. */

@@ -247,6 +247,13 @@ env_random(void *ctx, void *buf, size_t len)
 	struct sim_node *n = ctx;
 	uint8_t *p = buf;
 
+	/* sim_node_force_random() bytes first */
+	while (len > 0 && n->forced_pos < n->nforced) {
+		*p++ = n->forced[n->forced_pos++];
+		len--;
+	}
+	if (n->forced_pos == n->nforced)
+		n->forced_pos = n->nforced = 0;
 	while (len > 0) {
 		uint64_t v = sim_rng_next(&n->rng);
 		size_t k = len < sizeof(v) ? len : sizeof(v);
@@ -255,6 +262,16 @@ env_random(void *ctx, void *buf, size_t len)
 		p += k;
 		len -= k;
 	}
+}
+
+int
+sim_node_force_random(struct sim_node *n, const void *bytes, size_t len)
+{
+	if (n->nforced + len > sizeof(n->forced))
+		return -ENOSPC;
+	memcpy(n->forced + n->nforced, bytes, len);
+	n->nforced += len;
+	return 0;
 }
 
 const struct sim_alloc_stats *

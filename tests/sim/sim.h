@@ -179,6 +179,23 @@ int sim_node_restart(struct sim_node *node);
 /** sim_node_stop() on every node, e.g. before checking sim_live_allocations(). */
 void sim_stop_all(struct sim *sim);
 
+/** Most bytes sim_node_force_random() holds at a time. */
+#define SIM_FORCE_RANDOM_MAX 256
+
+/**
+ * Make the node's next random draws return @p bytes (@p len of them) instead of its stream:
+ * the env random() callback serves forced bytes first, byte by byte and in order, across as
+ * many calls as it takes, then goes back to the stream (which these bytes do not advance).
+ * Forced bytes not used yet are kept across sim_node_stop() / sim_node_start().
+ *
+ * For scenarios that need a particular value the engine draws, such as an initial TSN next to
+ * 2^32. Which draw gets which bytes is the engine's business (dpsctp_associate takes the
+ * Initiate Tag, then the initial TSN, 4 bytes each): check the effect, e.g. with
+ * dpsctp_assoc_get_status().
+ * @return 0, or -ENOSPC when more than SIM_FORCE_RANDOM_MAX bytes would be waiting
+ */
+int sim_node_force_random(struct sim_node *node, const void *bytes, size_t len);
+
 /**
  * ASSOCIATE from @p node to @p peer at the current time: every address of @p peer, the first
  * one for INIT, and @p peer's port.

@@ -46,6 +46,9 @@ struct sim_node {
 	struct dpsctp_endpoint *ep; /* NULL while stopped */
 	unsigned int incarnation;
 	struct rng rng;
+	uint8_t forced[SIM_FORCE_RANDOM_MAX]; /* sim_node_force_random() bytes, served first */
+	size_t nforced;
+	size_t forced_pos;
 	uint64_t fail_at; /* alloc.total value whose request fails; 0: none */
 	bool fail_persistent;
 	struct sim_alloc_stats alloc;

@@ -885,3 +885,52 @@ Test(sim, a_tap_can_drop_the_first_init_ack)
 	cr_assert_eq(sim_live_allocations(s), 0);
 	sim_destroy(s);
 }
+
+/* The Initiate Tag and initial TSN a fresh client of world @p seed draws, forcing @p force. */
+static void
+first_draws(uint64_t seed, const uint8_t *force, size_t n, uint8_t tag[4], uint8_t tsn[4])
+{
+	struct dpsctp_addr ca = sim_addr4("198.18.0.1"), sa = sim_addr4("198.18.0.2");
+	struct sim *s = sim_create(seed);
+	struct sim_node *c, *d;
+	struct dpsctp_assoc *a;
+	struct dpsctp_assoc_status st;
+
+	cr_assert_not_null(s);
+	c = sim_node_add(s, "client", &ca, 1, 5000, false, NULL);
+	d = sim_node_add(s, "server", &sa, 1, 5001, true, NULL);
+	cr_assert(c != NULL && d != NULL);
+	if (n > 0)
+		cr_assert_eq(sim_node_force_random(c, force, n), 0);
+	cr_assert_eq(sim_node_associate(c, d, 0, &a), 0);
+	dpsctp_assoc_get_status(a, &st);
+	memcpy(tag, &st.local_vtag, 4);
+	memcpy(tsn, &st.local_initial_tsn, 4);
+	sim_destroy(s);
+}
+
+Test(sim, forced_random_bytes_come_first_and_leave_the_stream_as_it_was)
+{
+	static const uint8_t force[6] = {0x11, 0x22, 0x33, 0x44, 0xfe, 0xff};
+	uint8_t tag[4], tsn[4], tag0[4], tsn0[4], big[SIM_FORCE_RANDOM_MAX + 1] = {0};
+	struct dpsctp_addr a = sim_addr4("198.18.0.1");
+	struct sim *s;
+	struct sim_node *n;
+
+	/* dpsctp_associate draws the tag, then the TSN: 4 forced bytes, 2 forced + 2 drawn */
+	first_draws(7, force, sizeof(force), tag, tsn);
+	first_draws(7, NULL, 0, tag0, tsn0);
+	cr_assert_eq(memcmp(tag, force, 4), 0);
+	cr_assert_eq(memcmp(tsn, force + 4, 2), 0);
+	/* the stream was not advanced by the forced bytes: its first draw completes the TSN */
+	cr_assert_eq(memcmp(tsn + 2, tag0, 2), 0);
+	/* bounded */
+	s = sim_create(7);
+	cr_assert_not_null(s);
+	n = sim_node_add(s, "n", &a, 1, 5000, false, NULL);
+	cr_assert_not_null(n);
+	cr_assert_eq(sim_node_force_random(n, big, sizeof(big)), -ENOSPC);
+	cr_assert_eq(sim_node_force_random(n, big, SIM_FORCE_RANDOM_MAX), 0);
+	cr_assert_eq(sim_node_force_random(n, big, 1), -ENOSPC);
+	sim_destroy(s);
+}
