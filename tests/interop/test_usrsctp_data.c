@@ -99,7 +99,7 @@ struct flow {
 struct xfer {
 	struct flow to_usrsctp; /* dpsctp > usrsctp */
 	struct flow to_engine;  /* usrsctp > dpsctp */
-	long base_allocs;       /* engine allocations of the bare endpoint */
+	uint64_t base_allocs;   /* engine allocations of the bare endpoint */
 	struct timespec t0;
 	double wall_transfer;   /* seconds of wall time the transfer took */
 	uint64_t virt_transfer; /* ns of virtual time */
@@ -468,12 +468,12 @@ teardown(void)
 
 	flow_fini(&X.to_usrsctp);
 	flow_fini(&X.to_engine);
-	if (W.live_allocs != 0 || W.size_mismatches != 0 || rc != 0) {
+	if (W.mem.live != 0 || W.mem.bad_frees != 0 || rc != 0) {
 		fprintf(stderr,
-			"teardown: engine: %ld allocations (%zu bytes) not freed, %u frees of "
-			"another "
-			"size; usrsctp_finish() %s\n",
-			W.live_allocs, W.live_bytes, W.size_mismatches,
+			"teardown: engine: %" PRIu64 " allocations (%" PRIu64
+			" bytes) not freed, %" PRIu64
+			" bad frees (another size); usrsctp_finish() %s\n",
+			W.mem.live, W.mem.live_bytes, W.mem.bad_frees,
 			rc == 0 ? "ok" : "kept refusing");
 		abort();
 	}
@@ -495,7 +495,7 @@ static void
 make_endpoint(bool listen, const struct dpsctp_proto_config *cfg)
 {
 	cr_assert_eq(interop_endpoint(&W, DP_PORT, listen, cfg), 0);
-	X.base_allocs = W.live_allocs;
+	X.base_allocs = W.mem.live;
 }
 
 static void
@@ -646,9 +646,10 @@ check_closed(bool from_engine)
 	if (from_engine)
 		CHECK(S.n_shutdown_event == 1, "usrsctp: %u SCTP_SHUTDOWN_EVENT",
 			S.n_shutdown_event);
-	CHECK(W.live_allocs == X.base_allocs,
-		"engine: %ld allocations live after the association ended, %ld before it began",
-		W.live_allocs, X.base_allocs);
+	CHECK(W.mem.live == X.base_allocs,
+		"engine: %" PRIu64 " allocations live after the association ended, %" PRIu64
+		" before it began",
+		W.mem.live, X.base_allocs);
 }
 
 /* Nothing refused by either stack; what was captured decodes cleanly in tshark. */

@@ -61,11 +61,13 @@ teardown(void)
 {
 	int rc = interop_close(&W);
 
-	if (W.live_allocs != 0 || W.size_mismatches != 0 || rc != 0) {
+	if (W.mem.live != 0 || W.mem.bad_frees != 0 || rc != 0) {
 		fprintf(stderr,
-			"teardown: engine: %ld allocations (%zu bytes) not freed, %u frees with another "
-			"size than allocated; usrsctp_finish() %s\n",
-			W.live_allocs, W.live_bytes, W.size_mismatches, rc == 0 ? "ok" : "kept refusing");
+			"teardown: engine: %" PRIu64 " allocations (%" PRIu64
+			" bytes) not freed, %" PRIu64
+			" bad frees (another size than allocated); usrsctp_finish() %s\n",
+			W.mem.live, W.mem.live_bytes, W.mem.bad_frees,
+			rc == 0 ? "ok" : "kept refusing");
 		abort();
 	}
 }

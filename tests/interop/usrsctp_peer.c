@@ -499,61 +499,6 @@ uspeer_finish(void)
 
 /* ---- the engine side ---- */
 
-/* The allocator prefixes each block with its size, so a free of the wrong size is caught. */
-#define ALLOC_HDR 16
-
-static void *
-env_alloc(void *ctx, size_t size)
-{
-	struct interop *w = ctx;
-	uint8_t *p = malloc(ALLOC_HDR + size);
-
-	if (p == NULL)
-		return NULL;
-	memcpy(p, &size, sizeof(size));
-	w->live_allocs++;
-	w->live_bytes += size;
-	return p + ALLOC_HDR;
-}
-
-static void
-env_free(void *ctx, void *ptr, size_t size)
-{
-	struct interop *w = ctx;
-	uint8_t *p;
-	size_t asked;
-
-	if (ptr == NULL)
-		return;
-	p = (uint8_t *)ptr - ALLOC_HDR;
-	memcpy(&asked, p, sizeof(asked));
-	if (asked != size)
-		w->size_mismatches++;
-	w->live_allocs--;
-	w->live_bytes -= asked;
-	free(p);
-}
-
-/* splitmix64: a fixed seed makes every run exchange the same tags, TSNs and secrets. */
-static void
-env_random(void *ctx, void *buf, size_t len)
-{
-	struct interop *w = ctx;
-	uint8_t *b = buf;
-	uint64_t z = 0;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		if (i % 8 == 0) {
-			z = (w->rng += 0x9E3779B97F4A7C15ull);
-			z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-			z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-			z ^= z >> 31;
-		}
-		b[i] = (uint8_t)(z >> (8 * (i % 8)));
-	}
-}
-
 static double
 ms_of(const struct interop *w)
 {
@@ -668,7 +613,9 @@ interop_open(struct interop *w, const char *dir, const char *name, uint64_t seed
 	/* Not 0: a zero clock would hide code that treats 0 as "unset". */
 	w->now = 1000 * DPSCTP_MS;
 	w->usrsctp_ms = w->now / DPSCTP_MS;
-	w->rng = seed;
+	/* w->mem is zeroed above; a fixed seed makes every run exchange the same tags, TSNs and
+	 * secrets */
+	w->mem.rng = seed;
 	set_ip4(&w->path.local, 1);
 	set_ip4(&w->path.remote, 2);
 	snprintf(w->pcap_path, sizeof(w->pcap_path), "%s/interop-%s.pcap", dir, name);
@@ -686,8 +633,7 @@ int
 interop_endpoint(
 	struct interop *w, uint16_t port, bool listen, const struct dpsctp_proto_config *cfg)
 {
-	struct dpsctp_env env = {
-		.ctx = w, .alloc = env_alloc, .free = env_free, .random = env_random};
+	struct dpsctp_env env = testenv_env(&w->mem);
 	struct dpsctp_callbacks cb = {.ctx = w,
 		.event = on_event,
 		.state_change = on_state,
@@ -765,10 +711,7 @@ lose(struct interop *w)
 
 	if (w->loss_ppm == 0)
 		return false;
-	z = (w->loss_rng += 0x9E3779B97F4A7C15ull);
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	z ^= z >> 31;
+	z = testenv_splitmix64(&w->loss_rng);
 	return z % 1000000u < w->loss_ppm;
 }
 
@@ -1083,8 +1026,10 @@ interop_report(struct interop *w, FILE *f)
 		"dpsctp\n",
 		w->to_usrsctp, w->to_engine, w->loopback, w->bad_crc, w->engine_discards,
 		w->wrong_path, uspeer_overflows(), w->lost_to_usrsctp, w->lost_to_engine);
-	fprintf(f, "engine allocations live %ld (%zu bytes), size mismatches %u, events %zu\n",
-		w->live_allocs, w->live_bytes, w->size_mismatches, w->nev);
+	fprintf(f,
+		"engine allocations live %" PRIu64 " (%" PRIu64 " bytes), bad frees %" PRIu64
+		", events %zu\n",
+		w->mem.live, w->mem.live_bytes, w->mem.bad_frees, w->nev);
 	if (w->ep != NULL)
 		report_engine(w, f);
 	for (i = 0; i < w->nsocks; i++) {

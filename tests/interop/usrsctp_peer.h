@@ -22,6 +22,7 @@
 #include <pcap/pcap.h>
 
 #include "engine.h"
+#include "testenv.h"
 
 struct socket;       /* usrsctp's socket, opaque here */
 struct sctp_rcvinfo; /* usrsctp.h */
@@ -192,10 +193,9 @@ struct interop {
 	struct dpsctp_path path;    /**< our view of the wire: 198.18.0.1 -> 198.18.0.2 */
 	struct dpsctp_assoc *assoc; /**< the association last heard of, NULL once freed */
 
-	long live_allocs;             /**< engine allocations not yet freed */
-	size_t live_bytes;            /**< their bytes */
-	uint64_t rng;                 /**< splitmix64 state of the engine's randomness */
-	unsigned int size_mismatches; /**< frees whose size differs from the allocation's */
+	/** The engine's allocator and randomness (testenv.h): live allocations and bytes, bad
+	 * frees (a wrong size, or a pointer it did not hand out), the seeded random stream. */
+	struct testenv mem;
 
 	struct interop_event ev[INTEROP_MAX_EVENTS]; /**< engine events, in order */
 	size_t nev;                                  /**< how many (more are not kept) */

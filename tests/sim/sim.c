@@ -25,9 +25,6 @@
 #include "sim.h"
 #include "wbuf.h"
 
-#define ALLOC_MAGIC 0x73696d616c6c6f63ull /* "simalloc" */
-#define POISON_BYTE 0x6b
-
 /* ----------------------------------------------------------------------------------------- */
 /* World */
 
@@ -168,77 +165,29 @@ sim_addr_valid(const struct dpsctp_addr *a)
 /* ----------------------------------------------------------------------------------------- */
 /* Counting allocator: a header before each block records its owner and size. */
 
-union alloc_hdr {
-	max_align_t align;
-	struct {
-		uint64_t magic;
-		const struct sim_node *owner;
-		size_t size;
-	} h;
-};
-
-static bool
-alloc_should_fail(struct sim_node *n)
+/* The node's testenv allocator (testenv.h); what it finds wrong fails the run. */
+static void
+node_fault(void *arg, const char *msg)
 {
-	if (n->fail_at == 0 || n->alloc.total < n->fail_at)
-		return false;
-	return n->alloc.total == n->fail_at || n->fail_persistent;
+	struct sim_node *n = arg;
+
+	sim_fail(n->sim, "node %s: %s", n->name, msg);
 }
 
 static void *
 env_alloc(void *ctx, size_t size)
 {
 	struct sim_node *n = ctx;
-	union alloc_hdr *h;
 
-	n->alloc.total++;
-	if (alloc_should_fail(n)) {
-		n->alloc.failed++;
-		return NULL;
-	}
-	if (size > SIZE_MAX - sizeof(*h))
-		return NULL;
-	h = malloc(sizeof(*h) + size);
-	if (h == NULL) {
-		sim_fail(n->sim, "node %s: host out of memory", n->name);
-		return NULL;
-	}
-	h->h.magic = ALLOC_MAGIC;
-	h->h.owner = n;
-	h->h.size = size;
-	n->alloc.live++;
-	n->alloc.live_bytes += size;
-	if (n->alloc.live_bytes > n->alloc.peak_bytes)
-		n->alloc.peak_bytes = n->alloc.live_bytes;
-	return h + 1;
+	return testenv_alloc(&n->mem, size);
 }
 
 static void
 env_free(void *ctx, void *ptr, size_t size)
 {
 	struct sim_node *n = ctx;
-	union alloc_hdr *h;
 
-	if (ptr == NULL)
-		return;
-	h = (union alloc_hdr *)ptr - 1;
-	if (h->h.magic != ALLOC_MAGIC || h->h.owner != n) {
-		/* Not ours (or already freed): leaking it is safer than handing it to free(). */
-		n->alloc.bad_frees++;
-		sim_fail(n->sim, "node %s: free of a pointer it did not allocate", n->name);
-		return;
-	}
-	if (h->h.size != size) {
-		n->alloc.bad_frees++;
-		sim_fail(n->sim, "node %s: free of %zu bytes with size %zu", n->name, h->h.size,
-			size);
-	}
-	n->alloc.live--;
-	n->alloc.live_bytes -= h->h.size;
-	/* Poison, so that a use after free reads garbage even without AddressSanitizer. */
-	h->h.magic = 0;
-	memset(ptr, POISON_BYTE, h->h.size);
-	free(h);
+	testenv_free(&n->mem, ptr, size);
 }
 
 static void
@@ -274,17 +223,16 @@ sim_node_force_random(struct sim_node *n, const void *bytes, size_t len)
 	return 0;
 }
 
-const struct sim_alloc_stats *
+const struct testenv *
 sim_node_alloc_stats(const struct sim_node *n)
 {
-	return &n->alloc;
+	return &n->mem;
 }
 
 void
 sim_node_fail_alloc(struct sim_node *n, uint64_t nth, bool persistent)
 {
-	n->fail_at = nth == 0 ? 0 : n->alloc.total + nth;
-	n->fail_persistent = persistent;
+	testenv_fail_alloc(&n->mem, nth, persistent);
 }
 
 uint64_t
@@ -294,7 +242,7 @@ sim_live_allocations(const struct sim *s)
 	size_t i;
 
 	for (i = 0; i < s->nnodes; i++)
-		sum += s->nodes[i]->alloc.live;
+		sum += s->nodes[i]->mem.live;
 	return sum;
 }
 
@@ -305,7 +253,7 @@ sim_live_bytes(const struct sim *s)
 	size_t i;
 
 	for (i = 0; i < s->nnodes; i++)
-		sum += s->nodes[i]->alloc.live_bytes;
+		sum += s->nodes[i]->mem.live_bytes;
 	return sum;
 }
 
@@ -617,6 +565,8 @@ sim_node_add(struct sim *s, const char *name, const struct dpsctp_addr *addrs, s
 		return NULL;
 	}
 	n->sim = s;
+	n->mem.fault = node_fault;
+	n->mem.fault_arg = n;
 	memcpy(n->addrs, addrs, naddrs * sizeof(*addrs));
 	n->naddrs = naddrs;
 	n->port = port;

@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "engine.h"
+#include "testenv.h"
 
 /** Virtual time at creation: 1 s. */
 #define SIM_T0 1000000000ull
@@ -233,18 +234,11 @@ const struct sim_node_stats *sim_node_stats(const struct sim_node *node);
 /* ----------------------------------------------------------------------------------------- */
 /* Counting allocator */
 
-/** What a node's allocator saw (over every incarnation). */
-struct sim_alloc_stats {
-	uint64_t live;       /**< allocations not freed yet */
-	uint64_t live_bytes; /**< bytes of those */
-	uint64_t peak_bytes; /**< highest live_bytes */
-	uint64_t total;      /**< allocation requests, failed ones included */
-	uint64_t failed;     /**< requests answered NULL (sim_node_fail_alloc) */
-	uint64_t bad_frees;  /**< frees of an unknown pointer or with the wrong size */
-};
-
-/** The node's allocator counters. */
-const struct sim_alloc_stats *sim_node_alloc_stats(const struct sim_node *node);
+/**
+ * The node's allocator (testenv.h): live, live_bytes, peak_bytes, total (requests, failed ones
+ * included), failed, bad_frees, over every incarnation.
+ */
+const struct testenv *sim_node_alloc_stats(const struct sim_node *node);
 
 /**
  * Make the node's @p nth allocation request from now (1 = the next) return NULL; with

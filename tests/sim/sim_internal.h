@@ -49,9 +49,7 @@ struct sim_node {
 	uint8_t forced[SIM_FORCE_RANDOM_MAX]; /* sim_node_force_random() bytes, served first */
 	size_t nforced;
 	size_t forced_pos;
-	uint64_t fail_at; /* alloc.total value whose request fails; 0: none */
-	bool fail_persistent;
-	struct sim_alloc_stats alloc;
+	struct testenv mem; /* its allocator: counters and failure injection */
 	struct sim_node_stats stats;
 	struct sim_log_entry *log; /* SIM_LOG_MAX entries */
 	size_t nlog;

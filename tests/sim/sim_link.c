@@ -22,16 +22,6 @@
 /* Randomness */
 
 static uint64_t
-splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-static uint64_t
 rotl(uint64_t x, int k)
 {
 	return (x << k) | (x >> (64 - k));
@@ -77,10 +67,10 @@ sim_rng_seed(struct rng *r, uint64_t seed, uint64_t domain, uint64_t what)
 	uint64_t x = seed;
 	int i;
 
-	x ^= splitmix64(&(uint64_t){domain});
-	x ^= splitmix64(&(uint64_t){what});
+	x ^= testenv_splitmix64(&(uint64_t){domain});
+	x ^= testenv_splitmix64(&(uint64_t){what});
 	for (i = 0; i < 4; i++)
-		r->s[i] = splitmix64(&x);
+		r->s[i] = testenv_splitmix64(&x);
 }
 
 /* ----------------------------------------------------------------------------------------- */

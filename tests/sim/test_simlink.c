@@ -584,7 +584,7 @@ Test(sim, allocator_counts_and_fails_on_request)
 	struct sim *s = sim_create(5);
 	struct dpsctp_addr a = sim_addr4("198.18.0.1");
 	struct sim_node *n = sim_node_add(s, "n", &a, 1, 5000, true, NULL);
-	const struct sim_alloc_stats *st;
+	const struct testenv *st;
 
 	cr_assert_not_null(n);
 	st = sim_node_alloc_stats(n);

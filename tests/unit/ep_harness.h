@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Scenario helpers for the data transfer tests (test_outq.c, test_rcv.c), after the manner of
- * test_endpoint.c: one endpoint under test, driven by direct injection. The "peer" is the test
- * itself: it opens the association (INIT, COOKIE ECHO), then hand-builds DATA and SACK chunks
- * with the codec; what dpsctp_endpoint_output gives back is parsed and checked.
+ * Scenario helpers for the endpoint and data transfer tests (test_endpoint.c, test_outq.c,
+ * test_rcv.c): one endpoint under test (a second one, g_ep2, where a test needs it), driven by
+ * direct injection. The "peer" is the test itself: it opens the association (INIT, COOKIE
+ * ECHO), then hand-builds DATA and SACK chunks with the codec; what dpsctp_endpoint_output gives
+ * back is parsed and checked.
  *
- * The environment counts allocations (leak_check() wants all of them returned); events and
- * delivered messages are recorded for the tests to look at.
+ * The environment is testenv.h's counting allocator (leak_check() wants every allocation
+ * returned) with a splitmix64 random stream; events and delivered messages are recorded for the
+ * tests to look at.
  *
  * Everything here is static: each test program includes it once. Functions are static inline
  * so that a test file using only some of them builds without warnings.
@@ -26,6 +28,7 @@
 #include "chunk.h"
 #include "engine.h"
 #include "packet.h"
+#include "testenv_cr.h"
 #include "tlv.h"
 #include "wbuf.h"
 #include "wire.h"
@@ -35,86 +38,42 @@
 #define PEER_TAG 0x5eed0001u
 #define T0 (1000 * DPSCTP_MS)
 
-/* ---- the environment: counting allocator, deterministic PRNG ---- */
+/* ---- the environment: counting allocator (testenv.h), deterministic PRNG ---- */
 
-struct counting_env {
-	size_t live;       /* allocations not yet freed */
-	size_t live_bytes; /* their sizes, as the engine declared them */
-	uint64_t rng;
-};
-
-static struct counting_env cenv;
+static struct testenv cenv;
 
 /* Values forced on the next 4-byte random draws (tags, TSNs), in order. */
 static uint32_t rand32_q[4];
 static unsigned int rand32_n, rand32_i;
 
-static void *
-c_alloc(void *ctx, size_t size)
-{
-	struct counting_env *e = ctx;
-	void *p = malloc(size != 0 ? size : 1);
-
-	if (p != NULL) {
-		e->live++;
-		e->live_bytes += size;
-	}
-	return p;
-}
-
-static void
-c_free(void *ctx, void *ptr, size_t size)
-{
-	struct counting_env *e = ctx;
-
-	if (ptr == NULL)
-		return;
-	cr_assert_gt(e->live, 0, "free of something never allocated");
-	cr_assert_geq(e->live_bytes, size, "free with a size larger than allocated");
-	e->live--;
-	e->live_bytes -= size;
-	free(ptr);
-}
-
-/* splitmix64: deterministic tags and TSNs */
+/* splitmix64 (testenv_random), after the forced values */
 static void
 c_random(void *ctx, void *buf, size_t len)
 {
-	struct counting_env *e = ctx;
-	uint8_t *p = buf;
-
 	if (len == 4 && rand32_i < rand32_n) {
 		memcpy(buf, &rand32_q[rand32_i++], 4);
 		return;
 	}
-	while (len > 0) {
-		uint64_t z = (e->rng += 0x9e3779b97f4a7c15ull);
-		size_t n = len < 8 ? len : 8;
-
-		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-		z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-		z ^= z >> 31;
-		memcpy(p, &z, n);
-		p += n;
-		len -= n;
-	}
+	testenv_random(ctx, buf, len);
 }
 
 static const struct dpsctp_env h_env = {
 	.ctx = &cenv,
-	.alloc = c_alloc,
-	.free = c_free,
+	.alloc = testenv_alloc,
+	.free = testenv_free,
 	.random = c_random,
 };
 
 /* ---- events ---- */
 
 struct ev_rec {
+	int ep; /* 1: g_ep, 2: g_ep2 (the callbacks' ctx) */
 	enum dpsctp_event_type type;
 	uint32_t assoc_id;
 	/* ASSOC_CHANGE */
 	enum dpsctp_assoc_change_state state;
 	uint16_t error;
+	size_t info_len;
 	/* SEND_FAILED */
 	uint32_t sf_flags;
 	uint16_t sf_error;
@@ -129,23 +88,25 @@ struct ev_rec {
 
 static struct ev_rec evs[MAX_EVENTS];
 static unsigned int nev;
+static int ep_ids[3] = {0, 1, 2};
 
-static void
+static inline void
 on_event(void *ctx, struct dpsctp_assoc *a, const struct dpsctp_event *ev)
 {
 	struct ev_rec *r;
 
-	(void)ctx;
 	(void)a;
 	cr_assert_lt(nev, MAX_EVENTS, "too many events");
 	r = &evs[nev++];
 	memset(r, 0, sizeof(*r));
+	r->ep = ctx != NULL ? *(const int *)ctx : 1;
 	r->type = ev->type;
 	r->assoc_id = ev->assoc_id;
 	switch (ev->type) {
 	case DPSCTP_EV_ASSOC_CHANGE:
 		r->state = ev->u.assoc_change.state;
 		r->error = ev->u.assoc_change.error;
+		r->info_len = ev->u.assoc_change.info_len;
 		break;
 	case DPSCTP_EV_SEND_FAILED:
 		r->sf_flags = ev->u.send_failed.flags;
@@ -214,7 +175,7 @@ struct msg_rec {
 static struct msg_rec msgs[MAX_MSGS];
 static unsigned int nmsgs;
 
-static void
+static inline void
 on_deliver(void *ctx, struct dpsctp_assoc *a, const struct dpsctp_rcvinfo *ri,
 	const struct dpsctp_iov *iov, unsigned int iovcnt, bool eor)
 {
@@ -242,7 +203,8 @@ on_deliver(void *ctx, struct dpsctp_assoc *a, const struct dpsctp_rcvinfo *ri,
 
 /* ---- fixture ---- */
 
-static struct dpsctp_endpoint *g_ep; /* the endpoint under test */
+static struct dpsctp_endpoint *g_ep;  /* the endpoint under test */
+static struct dpsctp_endpoint *g_ep2; /* a second one, for two-endpoint tests */
 static uint64_t t_now;
 
 /* What the test's peer puts in its INIT. */
@@ -262,13 +224,13 @@ static const struct dpsctp_path in_path = {
 static void
 h_setup(void)
 {
-	memset(&cenv, 0, sizeof(cenv));
-	cenv.rng = 42;
+	testenv_cr_init(&cenv, 42);
 	rand32_n = 0;
 	rand32_i = 0;
 	nev = 0;
 	nmsgs = 0;
 	g_ep = NULL;
+	g_ep2 = NULL;
 	t_now = T0;
 	peer_itsn = 0x00001000u;
 	peer_arwnd = 65536;
@@ -276,30 +238,16 @@ h_setup(void)
 	peer_mis = 10;
 }
 
-/* Destroy the endpoint; then nothing the engine allocated may be left. */
+/* Destroy every endpoint; then nothing the engine allocated may be left. */
 static void
 leak_check(void)
 {
 	dpsctp_endpoint_destroy(g_ep);
+	dpsctp_endpoint_destroy(g_ep2);
 	g_ep = NULL;
-	cr_assert_eq(cenv.live, 0, "%zu allocations leaked", cenv.live);
-	cr_assert_eq(cenv.live_bytes, 0, "%zu bytes leaked (or freed with a wrong size)",
-		cenv.live_bytes);
+	g_ep2 = NULL;
+	testenv_cr_assert_no_leaks(&cenv);
 }
-
-/*
- * Criterion 2.4 prints an assertion that fails in .fini but still counts the test as passed,
- * so every test runs the leak check as its last step (.fini does it again for a test that
- * failed earlier, to release what it holds). @p suite is the file's TestSuite.
- */
-#define LEAK_CHECKED_TEST(suite, name) \
-	static void body_##name(void); \
-	Test(suite, name)              \
-	{                              \
-		body_##name();         \
-		leak_check();          \
-	}                              \
-	static void body_##name(void)
 
 /* The defaults, without heartbeats (their timer would mix with the data timers). */
 static inline struct dpsctp_proto_config
@@ -312,15 +260,25 @@ config(void)
 	return cfg;
 }
 
-static inline void
-make_ep(const struct dpsctp_proto_config *cfg)
+/* The recording callbacks; @p id (&ep_ids[1] or [2]) tells the endpoints apart. */
+static inline struct dpsctp_callbacks
+callbacks(int *id)
 {
-	struct dpsctp_callbacks cb = {.event = on_event, .deliver = on_deliver};
+	struct dpsctp_callbacks cb = {.ctx = id, .event = on_event, .deliver = on_deliver};
+
+	return cb;
+}
+
+/* g_ep, on EP_PORT at ep_addr; @p cfg NULL: the engine's defaults. */
+static inline void
+make_ep(bool listen, const struct dpsctp_proto_config *cfg)
+{
+	struct dpsctp_callbacks cb = callbacks(&ep_ids[1]);
 	struct dpsctp_endpoint_params p = {
 		.port = EP_PORT,
 		.addrs = &ep_addr,
 		.naddrs = 1,
-		.listen = true,
+		.listen = listen,
 		.cfg = cfg,
 	};
 
@@ -338,12 +296,42 @@ stats(void)
 static uint8_t txb[DPSCTP_MAX_PACKET];
 static struct dpsctp_wbuf tx;
 
-/* Start a packet from the peer to the endpoint. */
+/* Start a packet from the peer's port @p src_port to the endpoint (EP_PORT). */
+static inline void
+start_from(uint16_t src_port, uint32_t vtag)
+{
+	dpsctp_wbuf_init(&tx, txb, sizeof(txb));
+	cr_assert_eq(dpsctp_common_hdr_build(&tx, src_port, EP_PORT, vtag), 0);
+}
+
+/* Start a packet from the peer (PEER_PORT) to the endpoint. */
 static inline void
 start(uint32_t vtag)
 {
-	dpsctp_wbuf_init(&tx, txb, sizeof(txb));
-	cr_assert_eq(dpsctp_common_hdr_build(&tx, PEER_PORT, EP_PORT, vtag), 0);
+	start_from(PEER_PORT, vtag);
+}
+
+static inline void
+end_chunk(size_t mark)
+{
+	cr_assert_eq(dpsctp_chunk_end(&tx, mark), 0);
+}
+
+/* Open the peer's INIT (peer_arwnd, peer_itsn); add parameters, close with end_chunk(). */
+static inline size_t
+begin_init(uint32_t init_tag, uint16_t os, uint16_t mis)
+{
+	struct dpsctp_init in = {
+		.init_tag = init_tag,
+		.a_rwnd = peer_arwnd,
+		.os = os,
+		.mis = mis,
+		.initial_tsn = peer_itsn,
+	};
+	size_t mark;
+
+	cr_assert_eq(dpsctp_init_begin(&tx, &in, &mark), 0);
+	return mark;
 }
 
 /* Hand the packet built in tx to the endpoint. */
@@ -382,8 +370,9 @@ expect_silence(void)
 {
 	struct rx r;
 
-	cr_assert(!take(&r), "unexpected packet: %zu bytes, first chunk %u (%s), %u chunks", r.len,
-		r.pi.first_type, dpsctp_chunk_name(r.pi.first_type), r.pi.nchunks);
+	cr_assert(!take(&r),
+		"unexpected packet: %zu bytes, first chunk %u (%s), %u chunks, vtag %#x", r.len,
+		r.pi.first_type, dpsctp_chunk_name(r.pi.first_type), r.pi.nchunks, r.pi.hdr.vtag);
 }
 
 /* Send nothing out: throw away every packet the endpoint has for now; how many there were. */
@@ -414,7 +403,7 @@ find_chunk(const struct rx *r, uint8_t type, struct dpsctp_chunk *out)
 	return false;
 }
 
-/* Take the next packet (into rx); it must start with a chunk of @p type. */
+/* Take the next packet (into rx); it must start with a chunk of @p type, sent to the peer. */
 static inline struct dpsctp_chunk
 take_first(uint8_t type)
 {
@@ -428,6 +417,7 @@ take_first(uint8_t type)
 		dpsctp_chunk_name(c.type), dpsctp_chunk_name(type));
 	cr_assert_eq(rx.path.remote.family, 4);
 	cr_assert_arr_eq(rx.path.remote.bytes, peer_addr.bytes, 4);
+	cr_assert_arr_eq(rx.path.local.bytes, ep_addr.bytes, 4);
 	return c;
 }
 
@@ -500,6 +490,45 @@ static uint32_t ep_tsn; /* the endpoint's initial TSN */
 static uint8_t cookie[4096];
 static size_t cookie_len;
 
+/* The peer's INIT (peer_itsn, peer_arwnd) to the endpoint. */
+static inline void
+send_init(uint32_t init_tag, uint16_t os, uint16_t mis)
+{
+	start(0);
+	end_chunk(begin_init(init_tag, os, mis));
+	inject();
+}
+
+/* Take the INIT ACK that answers an INIT; keep its tag, TSN and cookie. */
+static inline struct dpsctp_init
+take_init_ack(void)
+{
+	struct dpsctp_chunk c = take_first(DPSCTP_CHUNK_INIT_ACK);
+	struct dpsctp_init ia;
+	struct dpsctp_tlv t;
+
+	cr_assert_eq(dpsctp_init_ack_decode(&c, &ia), 0);
+	cr_assert(find_tlv(ia.params, ia.params_len, DPSCTP_PARAM_STATE_COOKIE, &t),
+		"INIT ACK without a State Cookie");
+	cr_assert_leq(dpsctp_tlv_value_len(&t), sizeof(cookie));
+	cookie_len = dpsctp_tlv_value_len(&t);
+	memcpy(cookie, t.value, cookie_len);
+	ep_tag = ia.init_tag;
+	ep_tsn = ia.initial_tsn;
+	return ia;
+}
+
+/* The peer echoes the cookie kept by take_init_ack(). */
+static inline int
+send_cookie_echo(uint32_t vtag)
+{
+	struct dpsctp_cookie_echo ce = {.cookie = cookie, .cookie_len = cookie_len};
+
+	start(vtag);
+	cr_assert_eq(dpsctp_cookie_echo_build(&tx, &ce), 0);
+	return inject();
+}
+
 /*
  * The four-way handshake with the test as the active side (the INIT says peer_itsn,
  * peer_arwnd, peer_os, peer_mis); returns the new association, in ESTABLISHED.
@@ -507,39 +536,12 @@ static size_t cookie_len;
 static inline struct dpsctp_assoc *
 establish(void)
 {
-	struct dpsctp_init in = {
-		.init_tag = PEER_TAG,
-		.a_rwnd = peer_arwnd,
-		.os = peer_os,
-		.mis = peer_mis,
-		.initial_tsn = peer_itsn,
-	};
-	struct dpsctp_cookie_echo ce;
 	const struct ev_rec *up;
 	struct dpsctp_assoc *a;
-	struct dpsctp_chunk c;
-	struct dpsctp_init ia;
-	struct dpsctp_tlv t;
-	size_t mark;
 
-	start(0);
-	cr_assert_eq(dpsctp_init_begin(&tx, &in, &mark), 0);
-	cr_assert_eq(dpsctp_chunk_end(&tx, mark), 0);
-	cr_assert_eq(inject(), 0);
-	c = take_first(DPSCTP_CHUNK_INIT_ACK);
-	cr_assert_eq(dpsctp_init_ack_decode(&c, &ia), 0);
-	cr_assert(find_tlv(ia.params, ia.params_len, DPSCTP_PARAM_STATE_COOKIE, &t));
-	cookie_len = dpsctp_tlv_value_len(&t);
-	cr_assert_leq(cookie_len, sizeof(cookie));
-	memcpy(cookie, t.value, cookie_len);
-	ep_tag = ia.init_tag;
-	ep_tsn = ia.initial_tsn;
-
-	start(ep_tag);
-	ce.cookie = cookie;
-	ce.cookie_len = cookie_len;
-	cr_assert_eq(dpsctp_cookie_echo_build(&tx, &ce), 0);
-	cr_assert_eq(inject(), 0);
+	send_init(PEER_TAG, peer_os, peer_mis);
+	take_init_ack();
+	cr_assert_eq(send_cookie_echo(ep_tag), 0);
 	take_first(DPSCTP_CHUNK_COOKIE_ACK);
 	cr_assert_eq(rx.pi.hdr.vtag, PEER_TAG);
 	expect_silence();
@@ -549,6 +551,18 @@ establish(void)
 	cr_assert_not_null(a);
 	cr_assert_eq(dpsctp_assoc_state(a), DPSCTP_ESTABLISHED);
 	return a;
+}
+
+static struct dpsctp_assoc *g_a; /* the association of up() */
+
+/* An endpoint with @p cfg (NULL: config()) and an established association, g_a. */
+static inline void
+up(const struct dpsctp_proto_config *cfg)
+{
+	struct dpsctp_proto_config def = config();
+
+	make_ep(true, cfg != NULL ? cfg : &def);
+	g_a = establish();
 }
 
 /* ---- data from the peer ---- */

@@ -9,135 +9,14 @@
  * Verification Tag rules once associated (8.5, 8.5.1), unrecognised chunks (3.2), HEARTBEAT
  * (8.3), the ABORT primitive (9.1, 3.3.10.12), and endpoint creation / allocation failures.
  *
- * The environment counts allocations; every test ends by destroying its endpoints and checking
- * that nothing is left (LEAK_CHECKED_TEST, below), .fini does it again for tests that failed.
+ * The fixture is ep_harness.h: the environment counts allocations; every test ends by destroying
+ * its endpoints and checking that nothing is left (LEAK_CHECKED_TEST), .fini does it again for
+ * tests that failed.
  */
 
-#include <errno.h>
-#include <stdbool.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
+#include "ep_harness.h"
 
-#include <criterion/criterion.h>
-
-#include "cause.h"
-#include "chunk.h"
-#include "engine.h"
-#include "packet.h"
-#include "tlv.h"
-#include "wbuf.h"
-#include "wire.h"
-
-#define EP_PORT 5000
-#define PEER_PORT 6000
-#define PEER_TAG 0x5eed0001u
 #define PEER_TSN 0x00001000u
-#define T0 (1000 * DPSCTP_MS)
-
-/* ---- the environment: counting allocator, deterministic PRNG ---- */
-
-struct counting_env {
-	size_t live;       /* allocations not yet freed */
-	size_t live_bytes; /* their sizes, as the engine declared them */
-	size_t total;      /* allocations ever made */
-	long fail_in;      /* > 0: the fail_in-th allocation from now returns NULL */
-	uint64_t rng;
-};
-
-static struct counting_env cenv;
-
-static void *
-c_alloc(void *ctx, size_t size)
-{
-	struct counting_env *e = ctx;
-	void *p;
-
-	if (e->fail_in > 0 && --e->fail_in == 0)
-		return NULL;
-	p = malloc(size != 0 ? size : 1);
-	if (p != NULL) {
-		e->live++;
-		e->live_bytes += size;
-		e->total++;
-	}
-	return p;
-}
-
-static void
-c_free(void *ctx, void *ptr, size_t size)
-{
-	struct counting_env *e = ctx;
-
-	if (ptr == NULL)
-		return;
-	cr_assert_gt(e->live, 0, "free of something never allocated");
-	cr_assert_geq(e->live_bytes, size, "free with a size larger than allocated");
-	e->live--;
-	e->live_bytes -= size;
-	free(ptr);
-}
-
-/* splitmix64: deterministic, good enough for tags and nonces */
-static void
-c_random(void *ctx, void *buf, size_t len)
-{
-	struct counting_env *e = ctx;
-	uint8_t *p = buf;
-
-	while (len > 0) {
-		uint64_t z = (e->rng += 0x9e3779b97f4a7c15ull);
-		size_t n = len < 8 ? len : 8;
-
-		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-		z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-		z ^= z >> 31;
-		memcpy(p, &z, n);
-		p += n;
-		len -= n;
-	}
-}
-
-static const struct dpsctp_env env = {
-	.ctx = &cenv,
-	.alloc = c_alloc,
-	.free = c_free,
-	.random = c_random,
-};
-
-/* ---- events ---- */
-
-struct ev_rec {
-	int ep; /* 1: g_ep, 2: g_ep2 */
-	enum dpsctp_event_type type;
-	enum dpsctp_assoc_change_state state;
-	uint16_t error;
-	uint32_t assoc_id;
-	size_t info_len;
-};
-
-static struct ev_rec evs[64];
-static unsigned int nev;
-static int ep_ids[3] = {0, 1, 2};
-
-static void
-on_event(void *ctx, struct dpsctp_assoc *a, const struct dpsctp_event *ev)
-{
-	struct ev_rec *r;
-
-	(void)a;
-	cr_assert_lt(nev, sizeof(evs) / sizeof(evs[0]));
-	r = &evs[nev++];
-	memset(r, 0, sizeof(*r));
-	r->ep = *(const int *)ctx;
-	r->type = ev->type;
-	r->assoc_id = ev->assoc_id;
-	if (ev->type == DPSCTP_EV_ASSOC_CHANGE) {
-		r->state = ev->u.assoc_change.state;
-		r->error = ev->u.assoc_change.error;
-		r->info_len = ev->u.assoc_change.info_len;
-	}
-}
 
 /* The last ASSOC_CHANGE event of endpoint @p ep with state @p st, or NULL. */
 static const struct ev_rec *
@@ -151,70 +30,11 @@ find_ev(int ep, enum dpsctp_assoc_change_state st)
 	return NULL;
 }
 
-/* ---- fixture ---- */
+TestSuite(endpoint, .init = h_setup, .fini = leak_check);
 
-static struct dpsctp_endpoint *g_ep;  /* the endpoint under test */
-static struct dpsctp_endpoint *g_ep2; /* a second one, for two-endpoint tests */
-static uint64_t t_now;
-
-static const struct dpsctp_addr ep_addr = {.family = 4, .bytes = {10, 0, 0, 1}};
-static const struct dpsctp_addr peer_addr = {.family = 4, .bytes = {10, 0, 0, 2}};
-/* how packets from the test's peer arrive at g_ep */
-static const struct dpsctp_path in_path = {
-	.local = {.family = 4, .bytes = {10, 0, 0, 1}},
-	.remote = {.family = 4, .bytes = {10, 0, 0, 2}},
-};
-
-static void
-setup(void)
-{
-	memset(&cenv, 0, sizeof(cenv));
-	cenv.rng = 42;
-	nev = 0;
-	g_ep = NULL;
-	g_ep2 = NULL;
-	t_now = T0;
-}
-
-/* Destroy every endpoint; then nothing the engine allocated may be left. */
-static void
-leak_check(void)
-{
-	dpsctp_endpoint_destroy(g_ep);
-	dpsctp_endpoint_destroy(g_ep2);
-	g_ep = NULL;
-	g_ep2 = NULL;
-	cr_assert_eq(cenv.live, 0, "%zu allocations leaked", cenv.live);
-	cr_assert_eq(cenv.live_bytes, 0, "%zu bytes leaked (or freed with a wrong size)",
-		cenv.live_bytes);
-}
-
-TestSuite(endpoint, .init = setup, .fini = leak_check);
-
-/*
- * Criterion 2.4 prints an assertion that fails in .fini but still counts the test as passed
- * (and exits 0), so every test of this file also runs the leak check as its last step. A test
- * that fails earlier stops there; .fini then still releases what it holds.
- */
-#define LEAK_CHECKED_TEST(name)        \
-	static void body_##name(void); \
-	Test(endpoint, name)           \
-	{                              \
-		body_##name();         \
-		leak_check();          \
-	}                              \
-	static void body_##name(void)
-
-static struct dpsctp_callbacks
-callbacks(int *id)
-{
-	struct dpsctp_callbacks cb = {.ctx = id, .event = on_event};
-
-	return cb;
-}
-
+/* The engine's defaults, heartbeats included. */
 static struct dpsctp_proto_config
-config(void)
+default_config(void)
 {
 	struct dpsctp_proto_config cfg;
 
@@ -222,46 +42,7 @@ config(void)
 	return cfg;
 }
 
-static void
-make_ep(bool listen, const struct dpsctp_proto_config *cfg)
-{
-	struct dpsctp_callbacks cb = callbacks(&ep_ids[1]);
-	struct dpsctp_endpoint_params p = {
-		.port = EP_PORT,
-		.addrs = &ep_addr,
-		.naddrs = 1,
-		.listen = listen,
-		.cfg = cfg,
-	};
-
-	cr_assert_eq(dpsctp_endpoint_create(&env, &cb, &p, t_now, &g_ep), 0);
-}
-
-static const struct dpsctp_stats *
-stats(void)
-{
-	return dpsctp_endpoint_stats(g_ep);
-}
-
 /* ---- packets in ---- */
-
-static uint8_t txb[DPSCTP_MAX_PACKET];
-static struct dpsctp_wbuf tx;
-
-/* A packet from the peer's port @p src_port to the endpoint (EP_PORT). */
-static void
-start_from(uint16_t src_port, uint32_t vtag)
-{
-	dpsctp_wbuf_init(&tx, txb, sizeof(txb));
-	cr_assert_eq(dpsctp_common_hdr_build(&tx, src_port, EP_PORT, vtag), 0);
-}
-
-/* A packet from the peer (PEER_PORT) to the endpoint (EP_PORT). */
-static void
-start(uint32_t vtag)
-{
-	start_from(PEER_PORT, vtag);
-}
 
 static void
 add_raw(uint8_t type, uint8_t flags, const void *value, size_t len)
@@ -270,29 +51,6 @@ add_raw(uint8_t type, uint8_t flags, const void *value, size_t len)
 
 	cr_assert_eq(dpsctp_chunk_begin(&tx, type, flags, &mark), 0);
 	cr_assert_eq(dpsctp_wbuf_put(&tx, value, len), 0);
-	cr_assert_eq(dpsctp_chunk_end(&tx, mark), 0);
-}
-
-/* Open an INIT chunk; add parameters with dpsctp_tlv_put(&tx, ...), close with end_chunk(). */
-static size_t
-begin_init(uint32_t init_tag, uint16_t os, uint16_t mis)
-{
-	struct dpsctp_init in = {
-		.init_tag = init_tag,
-		.a_rwnd = 65536,
-		.os = os,
-		.mis = mis,
-		.initial_tsn = PEER_TSN,
-	};
-	size_t mark;
-
-	cr_assert_eq(dpsctp_init_begin(&tx, &in, &mark), 0);
-	return mark;
-}
-
-static void
-end_chunk(size_t mark)
-{
 	cr_assert_eq(dpsctp_chunk_end(&tx, mark), 0);
 }
 
@@ -346,78 +104,7 @@ add_cookie_echo(const uint8_t *ck, size_t len)
 	cr_assert_eq(dpsctp_cookie_echo_build(&tx, &ce), 0);
 }
 
-static int
-deliver(void)
-{
-	return dpsctp_endpoint_input(g_ep, txb, tx.len, &in_path, t_now);
-}
-
 /* ---- packets out ---- */
-
-struct rx {
-	uint8_t b[DPSCTP_MAX_PACKET];
-	size_t len;
-	struct dpsctp_path path;
-	struct dpsctp_packet_info pi;
-};
-
-static struct rx rx;
-
-/* The next packet of g_ep, parsed, or false. */
-static bool
-take(struct rx *r)
-{
-	r->len = dpsctp_endpoint_output(g_ep, r->b, sizeof(r->b), &r->path, t_now);
-	if (r->len == 0)
-		return false;
-	cr_assert_eq(dpsctp_packet_parse(r->b, r->len, &r->pi), 0, "the engine sent a bad packet");
-	return true;
-}
-
-static void
-expect_silence(void)
-{
-	struct rx r;
-
-	cr_assert(!take(&r), "unexpected packet: %zu bytes, first chunk %u (%s), vtag %#x", r.len,
-		r.pi.first_type, dpsctp_chunk_name(r.pi.first_type), r.pi.hdr.vtag);
-}
-
-/* Take the next packet; it must start with a chunk of @p type, sent back to the peer. */
-static struct dpsctp_chunk
-take_first(uint8_t type)
-{
-	struct dpsctp_chunk c;
-	const uint8_t *p;
-
-	cr_assert(take(&rx), "no packet, expected %s", dpsctp_chunk_name(type));
-	p = rx.pi.chunks;
-	cr_assert_eq(dpsctp_chunk_next(&p, rx.pi.end, &c), 1);
-	cr_assert_eq(c.type, type, "first chunk %u (%s), expected %s", c.type,
-		dpsctp_chunk_name(c.type), dpsctp_chunk_name(type));
-	cr_assert_eq(rx.pi.hdr.src_port, EP_PORT);
-	cr_assert_eq(rx.pi.hdr.dst_port, PEER_PORT);
-	cr_assert_eq(rx.path.remote.family, 4);
-	cr_assert_arr_eq(rx.path.remote.bytes, peer_addr.bytes, 4);
-	cr_assert_arr_eq(rx.path.local.bytes, ep_addr.bytes, 4);
-	return c;
-}
-
-/* A chunk of @p type in @p r. */
-static bool
-find_chunk(const struct rx *r, uint8_t type, struct dpsctp_chunk *out)
-{
-	const uint8_t *p = r->pi.chunks;
-	struct dpsctp_chunk c;
-
-	while (dpsctp_chunk_next(&p, r->pi.end, &c) == 1) {
-		if (c.type == type) {
-			*out = c;
-			return true;
-		}
-	}
-	return false;
-}
 
 /* The first TLV of a region (parameters or causes). */
 static struct dpsctp_tlv
@@ -428,21 +115,6 @@ first_tlv(const uint8_t *region, size_t len)
 
 	cr_assert_eq(dpsctp_tlv_next(&p, region + len, &t), 1, "no TLV in a %zu-byte region", len);
 	return t;
-}
-
-static bool
-find_tlv(const uint8_t *region, size_t len, uint16_t type, struct dpsctp_tlv *out)
-{
-	const uint8_t *p = region;
-	struct dpsctp_tlv t;
-
-	while (dpsctp_tlv_next(&p, region + len, &t) == 1) {
-		if (t.type == type) {
-			*out = t;
-			return true;
-		}
-	}
-	return false;
 }
 
 /* The ABORT at the start of rx, decoded, with its checks on tag and T bit. */
@@ -458,69 +130,6 @@ take_abort(uint32_t vtag, bool t)
 	return ab;
 }
 
-/* ---- handshake helpers ---- */
-
-static uint32_t ep_tag; /* the endpoint's Initiate Tag (from its INIT ACK) */
-static uint32_t ep_tsn;
-static uint8_t cookie[4096];
-static size_t cookie_len;
-
-static void
-send_init(uint32_t init_tag, uint16_t os, uint16_t mis)
-{
-	start(0);
-	end_chunk(begin_init(init_tag, os, mis));
-	deliver();
-}
-
-/* Take the INIT ACK that answers an INIT; keep its tag and cookie. */
-static struct dpsctp_init
-take_init_ack(void)
-{
-	struct dpsctp_chunk c = take_first(DPSCTP_CHUNK_INIT_ACK);
-	struct dpsctp_init ia;
-	struct dpsctp_tlv t;
-
-	cr_assert_eq(dpsctp_init_ack_decode(&c, &ia), 0);
-	cr_assert(find_tlv(ia.params, ia.params_len, DPSCTP_PARAM_STATE_COOKIE, &t),
-		"INIT ACK without a State Cookie");
-	cr_assert_leq(dpsctp_tlv_value_len(&t), sizeof(cookie));
-	cookie_len = dpsctp_tlv_value_len(&t);
-	memcpy(cookie, t.value, cookie_len);
-	ep_tag = ia.init_tag;
-	ep_tsn = ia.initial_tsn;
-	return ia;
-}
-
-static int
-send_cookie_echo(uint32_t vtag)
-{
-	start(vtag);
-	add_cookie_echo(cookie, cookie_len);
-	return deliver();
-}
-
-/* The four-way handshake with the test as the active side; returns the new association. */
-static struct dpsctp_assoc *
-establish(void)
-{
-	const struct ev_rec *up;
-	struct dpsctp_assoc *a;
-
-	send_init(PEER_TAG, 10, 10);
-	take_init_ack();
-	cr_assert_eq(send_cookie_echo(ep_tag), 0);
-	take_first(DPSCTP_CHUNK_COOKIE_ACK);
-	cr_assert_eq(rx.pi.hdr.vtag, PEER_TAG);
-	expect_silence();
-	up = find_ev(1, DPSCTP_EV_COMM_UP);
-	cr_assert_not_null(up, "no COMM_UP");
-	a = dpsctp_endpoint_assoc_by_id(g_ep, up->assoc_id);
-	cr_assert_not_null(a);
-	cr_assert_eq(dpsctp_assoc_state(a), DPSCTP_ESTABLISHED);
-	return a;
-}
-
 /* From ESTABLISHED, the peer sends SHUTDOWN: the endpoint answers and is in SHUTDOWN-ACK-SENT. */
 static void
 to_shutdown_ack_sent(struct dpsctp_assoc *a)
@@ -529,7 +138,7 @@ to_shutdown_ack_sent(struct dpsctp_assoc *a)
 
 	start(ep_tag);
 	cr_assert_eq(dpsctp_shutdown_build(&tx, &sd), 0);
-	cr_assert_eq(deliver(), 0);
+	cr_assert_eq(inject(), 0);
 	take_first(DPSCTP_CHUNK_SHUTDOWN_ACK);
 	cr_assert_eq(rx.pi.hdr.vtag, PEER_TAG);
 	cr_assert_eq(dpsctp_assoc_state(a), DPSCTP_SHUTDOWN_ACK_SENT);
@@ -543,23 +152,23 @@ static const uint8_t hb_info[37] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 1
  */
 
 /* Rule 2: "If the OOTB packet contains an ABORT chunk, the receiver MUST silently discard". */
-LEAK_CHECKED_TEST(ootb_rule2_abort_is_discarded_silently)
+LEAK_CHECKED_TEST(endpoint, ootb_rule2_abort_is_discarded_silently)
 {
 	make_ep(true, NULL);
 	start(0x12345678);
 	add_abort(false, 0, NULL, 0);
-	cr_assert_eq(deliver(), DPSCTP_DROP_OOTB + 1);
+	cr_assert_eq(inject(), DPSCTP_DROP_OOTB + 1);
 	expect_silence();
 	start(0x12345678);
 	add_abort(true, DPSCTP_CAUSE_USER_ABORT, "x", 1);
-	cr_assert_eq(deliver(), DPSCTP_DROP_OOTB + 1);
+	cr_assert_eq(inject(), DPSCTP_DROP_OOTB + 1);
 	expect_silence();
 	cr_assert_eq(stats()->drops[DPSCTP_DROP_OOTB], 2);
 	cr_assert_eq(dpsctp_endpoint_assoc_count(g_ep), 0);
 }
 
 /* Rule 3: an INIT that cannot be processed: ABORT with the Initiate Tag, T bit clear. */
-LEAK_CHECKED_TEST(ootb_rule3_init_to_non_listening_endpoint_gets_abort_with_init_tag)
+LEAK_CHECKED_TEST(endpoint, ootb_rule3_init_to_non_listening_endpoint_gets_abort_with_init_tag)
 {
 	make_ep(false, NULL);
 	send_init(PEER_TAG, 10, 10);
@@ -570,7 +179,7 @@ LEAK_CHECKED_TEST(ootb_rule3_init_to_non_listening_endpoint_gets_abort_with_init
 }
 
 /* Rule 5: SHUTDOWN ACK: SHUTDOWN COMPLETE, the packet's tag, T bit set. */
-LEAK_CHECKED_TEST(ootb_rule5_shutdown_ack_gets_shutdown_complete_with_t_bit)
+LEAK_CHECKED_TEST(endpoint, ootb_rule5_shutdown_ack_gets_shutdown_complete_with_t_bit)
 {
 	struct dpsctp_chunk c;
 	struct dpsctp_shutdown_complete sc;
@@ -578,7 +187,7 @@ LEAK_CHECKED_TEST(ootb_rule5_shutdown_ack_gets_shutdown_complete_with_t_bit)
 	make_ep(true, NULL);
 	start(0xabcdef01);
 	cr_assert_eq(dpsctp_shutdown_ack_build(&tx), 0);
-	cr_assert_eq(deliver(), DPSCTP_DROP_OOTB + 1);
+	cr_assert_eq(inject(), DPSCTP_DROP_OOTB + 1);
 	c = take_first(DPSCTP_CHUNK_SHUTDOWN_COMPLETE);
 	cr_assert_eq(dpsctp_shutdown_complete_decode(&c, &sc), 0);
 	cr_assert(sc.t, "T bit not set");
@@ -589,31 +198,31 @@ LEAK_CHECKED_TEST(ootb_rule5_shutdown_ack_gets_shutdown_complete_with_t_bit)
 }
 
 /* Rule 6: SHUTDOWN COMPLETE: silently discard. */
-LEAK_CHECKED_TEST(ootb_rule6_shutdown_complete_is_discarded_silently)
+LEAK_CHECKED_TEST(endpoint, ootb_rule6_shutdown_complete_is_discarded_silently)
 {
 	make_ep(true, NULL);
 	start(0xabcdef01);
 	add_shutdown_complete(false);
-	cr_assert_eq(deliver(), DPSCTP_DROP_OOTB + 1);
+	cr_assert_eq(inject(), DPSCTP_DROP_OOTB + 1);
 	start(0xabcdef01);
 	add_shutdown_complete(true);
-	cr_assert_eq(deliver(), DPSCTP_DROP_OOTB + 1);
+	cr_assert_eq(inject(), DPSCTP_DROP_OOTB + 1);
 	expect_silence();
 	cr_assert_eq(stats()->drops[DPSCTP_DROP_OOTB], 2);
 }
 
 /* Rule 7: COOKIE ACK or an ERROR with Stale Cookie: silently discard. */
-LEAK_CHECKED_TEST(ootb_rule7_cookie_ack_is_discarded_silently)
+LEAK_CHECKED_TEST(endpoint, ootb_rule7_cookie_ack_is_discarded_silently)
 {
 	make_ep(true, NULL);
 	start(0x01010101);
 	cr_assert_eq(dpsctp_cookie_ack_build(&tx), 0);
-	cr_assert_eq(deliver(), DPSCTP_DROP_OOTB + 1);
+	cr_assert_eq(inject(), DPSCTP_DROP_OOTB + 1);
 	expect_silence();
 	cr_assert_eq(stats()->drops[DPSCTP_DROP_OOTB], 1);
 }
 
-LEAK_CHECKED_TEST(ootb_rule7_stale_cookie_error_is_discarded_silently)
+LEAK_CHECKED_TEST(endpoint, ootb_rule7_stale_cookie_error_is_discarded_silently)
 {
 	uint8_t measure[4];
 
@@ -621,7 +230,7 @@ LEAK_CHECKED_TEST(ootb_rule7_stale_cookie_error_is_discarded_silently)
 	dpsctp_put_be32(measure, 1000);
 	start(0x01010101);
 	add_error(DPSCTP_CAUSE_STALE_COOKIE, measure, 4);
-	cr_assert_eq(deliver(), DPSCTP_DROP_OOTB + 1);
+	cr_assert_eq(inject(), DPSCTP_DROP_OOTB + 1);
 	expect_silence();
 	cr_assert_eq(stats()->drops[DPSCTP_DROP_OOTB], 1);
 }
@@ -630,7 +239,7 @@ LEAK_CHECKED_TEST(ootb_rule7_stale_cookie_error_is_discarded_silently)
 static void
 assert_rule8_abort(uint32_t vtag)
 {
-	cr_assert_eq(deliver(), DPSCTP_DROP_OOTB + 1);
+	cr_assert_eq(inject(), DPSCTP_DROP_OOTB + 1);
 	take_abort(vtag, true);
 	cr_assert_eq(rx.pi.nchunks, 1);
 	expect_silence();
@@ -638,7 +247,7 @@ assert_rule8_abort(uint32_t vtag)
 	cr_assert_eq(dpsctp_endpoint_assoc_count(g_ep), 0);
 }
 
-LEAK_CHECKED_TEST(ootb_rule8_heartbeat_gets_abort_with_t_bit)
+LEAK_CHECKED_TEST(endpoint, ootb_rule8_heartbeat_gets_abort_with_t_bit)
 {
 	make_ep(true, NULL);
 	start(0x0badcafe);
@@ -646,7 +255,7 @@ LEAK_CHECKED_TEST(ootb_rule8_heartbeat_gets_abort_with_t_bit)
 	assert_rule8_abort(0x0badcafe);
 }
 
-LEAK_CHECKED_TEST(ootb_rule8_data_gets_abort_with_t_bit)
+LEAK_CHECKED_TEST(endpoint, ootb_rule8_data_gets_abort_with_t_bit)
 {
 	struct dpsctp_data d = {
 		.flags = DPSCTP_DATA_FLAG_B | DPSCTP_DATA_FLAG_E,
@@ -661,7 +270,7 @@ LEAK_CHECKED_TEST(ootb_rule8_data_gets_abort_with_t_bit)
 	assert_rule8_abort(0x0badcafe);
 }
 
-LEAK_CHECKED_TEST(ootb_rule8_sack_gets_abort_with_t_bit)
+LEAK_CHECKED_TEST(endpoint, ootb_rule8_sack_gets_abort_with_t_bit)
 {
 	make_ep(true, NULL);
 	start(0x0badcafe);
@@ -669,7 +278,7 @@ LEAK_CHECKED_TEST(ootb_rule8_sack_gets_abort_with_t_bit)
 	assert_rule8_abort(0x0badcafe);
 }
 
-LEAK_CHECKED_TEST(ootb_rule8_error_other_than_stale_cookie_gets_abort_with_t_bit)
+LEAK_CHECKED_TEST(endpoint, ootb_rule8_error_other_than_stale_cookie_gets_abort_with_t_bit)
 {
 	uint8_t v[4] = {0, 3, 0, 0};
 
@@ -679,7 +288,7 @@ LEAK_CHECKED_TEST(ootb_rule8_error_other_than_stale_cookie_gets_abort_with_t_bit
 	assert_rule8_abort(0x0badcafe);
 }
 
-LEAK_CHECKED_TEST(ootb_rule8_applies_to_a_non_listening_endpoint_too)
+LEAK_CHECKED_TEST(endpoint, ootb_rule8_applies_to_a_non_listening_endpoint_too)
 {
 	make_ep(false, NULL);
 	start(0x0badcafe);
@@ -690,23 +299,23 @@ LEAK_CHECKED_TEST(ootb_rule8_applies_to_a_non_listening_endpoint_too)
 /* 8.5.1 A: "When an endpoint receives an SCTP packet with the Verification Tag set to 0, it
  * SHOULD verify that the packet contains only an INIT chunk. Otherwise, the receiver MUST
  * silently discard the packet." This comes before the OOTB rules of 8.4: no rule 8 ABORT. */
-LEAK_CHECKED_TEST(ootb_packet_with_zero_vtag_and_no_init_is_discarded_silently)
+LEAK_CHECKED_TEST(endpoint, ootb_packet_with_zero_vtag_and_no_init_is_discarded_silently)
 {
 	make_ep(true, NULL);
 	start(0);
 	add_heartbeat(hb_info, sizeof(hb_info));
-	cr_assert_neq(deliver(), 0);
+	cr_assert_neq(inject(), 0);
 	expect_silence();
 	cr_assert_eq(dpsctp_endpoint_assoc_count(g_ep), 0);
 }
 
-LEAK_CHECKED_TEST(packet_to_another_port_is_dropped)
+LEAK_CHECKED_TEST(endpoint, packet_to_another_port_is_dropped)
 {
 	make_ep(true, NULL);
 	dpsctp_wbuf_init(&tx, txb, sizeof(txb));
 	cr_assert_eq(dpsctp_common_hdr_build(&tx, PEER_PORT, EP_PORT + 1, 0), 0);
 	end_chunk(begin_init(PEER_TAG, 10, 10));
-	cr_assert_eq(deliver(), DPSCTP_DROP_BAD_PORT + 1);
+	cr_assert_eq(inject(), DPSCTP_DROP_BAD_PORT + 1);
 	expect_silence();
 	cr_assert_eq(stats()->drops[DPSCTP_DROP_BAD_PORT], 1);
 }
@@ -716,12 +325,12 @@ LEAK_CHECKED_TEST(packet_to_another_port_is_dropped)
  */
 
 /* 3.1: "A packet containing an INIT chunk MUST have a zero Verification Tag." */
-LEAK_CHECKED_TEST(init_with_nonzero_vtag_is_dropped)
+LEAK_CHECKED_TEST(endpoint, init_with_nonzero_vtag_is_dropped)
 {
 	make_ep(true, NULL);
 	start(0x77777777);
 	end_chunk(begin_init(PEER_TAG, 10, 10));
-	cr_assert_neq(deliver(), 0);
+	cr_assert_neq(inject(), 0);
 	expect_silence();
 	cr_assert_eq(stats()->drops[DPSCTP_DROP_BAD_VTAG], 1);
 	cr_assert_eq(dpsctp_endpoint_assoc_count(g_ep), 0);
@@ -729,7 +338,7 @@ LEAK_CHECKED_TEST(init_with_nonzero_vtag_is_dropped)
 
 /* 3.3.2: "If the value of the Initiate Tag in a received INIT chunk is found to be 0, the
  * receiver MUST silently discard the packet." */
-LEAK_CHECKED_TEST(init_with_zero_initiate_tag_is_dropped_silently)
+LEAK_CHECKED_TEST(endpoint, init_with_zero_initiate_tag_is_dropped_silently)
 {
 	make_ep(true, NULL);
 	send_init(0, 10, 10);
@@ -755,18 +364,18 @@ assert_invalid_mandatory(uint16_t os, uint16_t mis)
 	cr_assert_eq(dpsctp_endpoint_assoc_count(g_ep), 0);
 }
 
-LEAK_CHECKED_TEST(init_with_zero_outbound_streams_gets_abort_invalid_mandatory_parameter)
+LEAK_CHECKED_TEST(endpoint, init_with_zero_outbound_streams_gets_abort_invalid_mandatory_parameter)
 {
 	assert_invalid_mandatory(0, 10);
 }
 
-LEAK_CHECKED_TEST(init_with_zero_inbound_streams_gets_abort_invalid_mandatory_parameter)
+LEAK_CHECKED_TEST(endpoint, init_with_zero_inbound_streams_gets_abort_invalid_mandatory_parameter)
 {
 	assert_invalid_mandatory(10, 0);
 }
 
 /* 5.1 B, 5.1.3: INIT ACK to the INIT's tag, a new non-zero tag, a State Cookie, and no state. */
-LEAK_CHECKED_TEST(valid_init_gets_init_ack_with_cookie_and_creates_no_association)
+LEAK_CHECKED_TEST(endpoint, valid_init_gets_init_ack_with_cookie_and_creates_no_association)
 {
 	struct dpsctp_init ia;
 	size_t live_before;
@@ -787,7 +396,7 @@ LEAK_CHECKED_TEST(valid_init_gets_init_ack_with_cookie_and_creates_no_associatio
 	cr_assert_eq(cenv.live, live_before, "the endpoint kept memory for an INIT");
 }
 
-LEAK_CHECKED_TEST(each_init_gets_a_fresh_initiate_tag)
+LEAK_CHECKED_TEST(endpoint, each_init_gets_a_fresh_initiate_tag)
 {
 	uint32_t first;
 
@@ -810,13 +419,13 @@ send_init_with_param(uint16_t type, const void *v, size_t len)
 	mark = begin_init(PEER_TAG, 10, 10);
 	cr_assert_eq(dpsctp_tlv_put(&tx, type, v, len), 0);
 	end_chunk(mark);
-	deliver();
+	inject();
 }
 
 static const uint8_t unk_value[5] = {0xde, 0xad, 0xbe, 0xef, 0x42};
 
 /* 3.2.1 "11": skip and report, in the INIT ACK as an Unrecognized Parameter. */
-LEAK_CHECKED_TEST(init_with_unknown_param_11_gets_init_ack_reporting_it)
+LEAK_CHECKED_TEST(endpoint, init_with_unknown_param_11_gets_init_ack_reporting_it)
 {
 	struct dpsctp_init ia;
 	struct dpsctp_tlv t;
@@ -834,7 +443,7 @@ LEAK_CHECKED_TEST(init_with_unknown_param_11_gets_init_ack_reporting_it)
 }
 
 /* 3.2.1 "10": skip silently: INIT ACK without a report. */
-LEAK_CHECKED_TEST(init_with_unknown_param_10_gets_init_ack_without_report)
+LEAK_CHECKED_TEST(endpoint, init_with_unknown_param_10_gets_init_ack_without_report)
 {
 	struct dpsctp_init ia;
 	struct dpsctp_tlv t;
@@ -847,7 +456,7 @@ LEAK_CHECKED_TEST(init_with_unknown_param_10_gets_init_ack_without_report)
 
 /* 3.2.1 "01": stop processing the parameters after it, and report it (3.2.2: in the INIT ACK,
  * as Linux and FreeBSD do); the INIT is still answered. */
-LEAK_CHECKED_TEST(init_with_unknown_param_01_gets_init_ack_reporting_it)
+LEAK_CHECKED_TEST(endpoint, init_with_unknown_param_01_gets_init_ack_reporting_it)
 {
 	struct dpsctp_init ia;
 	struct dpsctp_tlv t;
@@ -864,7 +473,7 @@ LEAK_CHECKED_TEST(init_with_unknown_param_01_gets_init_ack_reporting_it)
 }
 
 /* 3.2.1 "00": stop processing the parameters after it, do not report; the INIT is answered. */
-LEAK_CHECKED_TEST(init_with_unknown_param_00_gets_init_ack_without_report)
+LEAK_CHECKED_TEST(endpoint, init_with_unknown_param_00_gets_init_ack_without_report)
 {
 	struct dpsctp_init ia;
 	struct dpsctp_tlv t;
@@ -877,7 +486,7 @@ LEAK_CHECKED_TEST(init_with_unknown_param_00_gets_init_ack_without_report)
 }
 
 /* 5.1.2: Host Name Address: ABORT with an Unresolvable Address cause carrying it. */
-LEAK_CHECKED_TEST(init_with_host_name_address_gets_abort_unresolvable_address)
+LEAK_CHECKED_TEST(endpoint, init_with_host_name_address_gets_abort_unresolvable_address)
 {
 	static const char name[] = "peer.example.org";
 	struct dpsctp_abort ab;
@@ -899,7 +508,7 @@ LEAK_CHECKED_TEST(init_with_host_name_address_gets_abort_unresolvable_address)
  * RFC 9260 5.1.5: COOKIE ECHO
  */
 
-LEAK_CHECKED_TEST(cookie_echo_creates_association_and_gets_cookie_ack)
+LEAK_CHECKED_TEST(endpoint, cookie_echo_creates_association_and_gets_cookie_ack)
 {
 	struct dpsctp_assoc_status st;
 	const struct ev_rec *up;
@@ -925,7 +534,7 @@ LEAK_CHECKED_TEST(cookie_echo_creates_association_and_gets_cookie_ack)
 }
 
 /* 5.1.5 / 8.5: the COOKIE ECHO packet must carry the tag of the INIT ACK. */
-LEAK_CHECKED_TEST(cookie_echo_with_wrong_vtag_is_dropped)
+LEAK_CHECKED_TEST(endpoint, cookie_echo_with_wrong_vtag_is_dropped)
 {
 	make_ep(true, NULL);
 	send_init(PEER_TAG, 10, 10);
@@ -941,7 +550,7 @@ LEAK_CHECKED_TEST(cookie_echo_with_wrong_vtag_is_dropped)
 }
 
 /* 5.1.5 step 2: "If the HMAC ... does not match ... silently discard the packet." */
-LEAK_CHECKED_TEST(cookie_echo_with_flipped_byte_is_dropped_silently)
+LEAK_CHECKED_TEST(endpoint, cookie_echo_with_flipped_byte_is_dropped_silently)
 {
 	size_t pos[5], i;
 
@@ -965,7 +574,7 @@ LEAK_CHECKED_TEST(cookie_echo_with_flipped_byte_is_dropped_silently)
 	cr_assert_eq(nev, 0);
 }
 
-LEAK_CHECKED_TEST(cookie_echo_with_truncated_cookie_is_dropped_silently)
+LEAK_CHECKED_TEST(endpoint, cookie_echo_with_truncated_cookie_is_dropped_silently)
 {
 	make_ep(true, NULL);
 	send_init(PEER_TAG, 10, 10);
@@ -978,9 +587,9 @@ LEAK_CHECKED_TEST(cookie_echo_with_truncated_cookie_is_dropped_silently)
 
 /* 5.1.5 step 3: past its life a cookie gets an ERROR with Stale Cookie, whose measure is the
  * time since it expired in microseconds; no association. */
-LEAK_CHECKED_TEST(cookie_echo_after_valid_cookie_life_gets_stale_cookie_error)
+LEAK_CHECKED_TEST(endpoint, cookie_echo_after_valid_cookie_life_gets_stale_cookie_error)
 {
-	struct dpsctp_proto_config cfg = config();
+	struct dpsctp_proto_config cfg = default_config();
 	struct dpsctp_chunk c;
 	struct dpsctp_error er;
 	struct dpsctp_cause cause;
@@ -1010,21 +619,21 @@ LEAK_CHECKED_TEST(cookie_echo_after_valid_cookie_life_gets_stale_cookie_error)
  * the received packet. If these values do not match, the packet MUST be silently discarded."
  * Step 3 comes before the lifetime (step 4): a stale cookie in the wrong packet is not answered
  * with Stale Cookie either. */
-LEAK_CHECKED_TEST(cookie_echo_from_another_port_is_dropped_silently)
+LEAK_CHECKED_TEST(endpoint, cookie_echo_from_another_port_is_dropped_silently)
 {
 	make_ep(true, NULL);
 	send_init(PEER_TAG, 10, 10);
 	take_init_ack();
 	start_from(PEER_PORT + 1, ep_tag);
 	add_cookie_echo(cookie, cookie_len);
-	cr_assert_neq(deliver(), 0);
+	cr_assert_neq(inject(), 0);
 	expect_silence();
 	cr_assert_eq(dpsctp_endpoint_assoc_count(g_ep), 0);
 }
 
-LEAK_CHECKED_TEST(stale_cookie_echoed_with_wrong_vtag_is_dropped_silently)
+LEAK_CHECKED_TEST(endpoint, stale_cookie_echoed_with_wrong_vtag_is_dropped_silently)
 {
-	struct dpsctp_proto_config cfg = config();
+	struct dpsctp_proto_config cfg = default_config();
 
 	cfg.valid_cookie_life = 100 * DPSCTP_MS;
 	make_ep(true, &cfg);
@@ -1037,9 +646,9 @@ LEAK_CHECKED_TEST(stale_cookie_echoed_with_wrong_vtag_is_dropped_silently)
 	cr_assert_eq(dpsctp_endpoint_assoc_count(g_ep), 0);
 }
 
-LEAK_CHECKED_TEST(stale_cookie_echoed_from_another_port_is_dropped_silently)
+LEAK_CHECKED_TEST(endpoint, stale_cookie_echoed_from_another_port_is_dropped_silently)
 {
-	struct dpsctp_proto_config cfg = config();
+	struct dpsctp_proto_config cfg = default_config();
 
 	cfg.valid_cookie_life = 100 * DPSCTP_MS;
 	make_ep(true, &cfg);
@@ -1048,14 +657,14 @@ LEAK_CHECKED_TEST(stale_cookie_echoed_from_another_port_is_dropped_silently)
 	t_now += 200 * DPSCTP_MS;
 	start_from(PEER_PORT + 1, ep_tag);
 	add_cookie_echo(cookie, cookie_len);
-	cr_assert_neq(deliver(), 0);
+	cr_assert_neq(inject(), 0);
 	expect_silence();
 	cr_assert_eq(stats()->drops[DPSCTP_DROP_STALE_COOKIE], 0);
 }
 
-LEAK_CHECKED_TEST(cookie_echo_at_the_end_of_its_life_is_accepted)
+LEAK_CHECKED_TEST(endpoint, cookie_echo_at_the_end_of_its_life_is_accepted)
 {
-	struct dpsctp_proto_config cfg = config();
+	struct dpsctp_proto_config cfg = default_config();
 
 	cfg.valid_cookie_life = 100 * DPSCTP_MS;
 	make_ep(true, &cfg);
@@ -1068,9 +677,9 @@ LEAK_CHECKED_TEST(cookie_echo_at_the_end_of_its_life_is_accepted)
 }
 
 /* 5.2.6 / 3.3.2.1: a Cookie Preservative lengthens the life of the cookie it gets. */
-LEAK_CHECKED_TEST(cookie_preservative_extends_the_cookie_life)
+LEAK_CHECKED_TEST(endpoint, cookie_preservative_extends_the_cookie_life)
 {
-	struct dpsctp_proto_config cfg = config();
+	struct dpsctp_proto_config cfg = default_config();
 	uint8_t ms[4];
 
 	cfg.valid_cookie_life = 100 * DPSCTP_MS;
@@ -1119,7 +728,7 @@ next_rotation(void)
 static struct dpsctp_proto_config
 short_cookie_life(void)
 {
-	struct dpsctp_proto_config cfg = config();
+	struct dpsctp_proto_config cfg = default_config();
 
 	cfg.valid_cookie_life = 100 * DPSCTP_MS;
 	return cfg;
@@ -1127,7 +736,7 @@ short_cookie_life(void)
 
 /* The period covers the longest cookie life (with a Cookie Preservative: twice Valid.Cookie.Life)
  * so that an expired cookie is still recognised and answered as stale. */
-LEAK_CHECKED_TEST(cookie_secret_lives_at_least_twice_valid_cookie_life)
+LEAK_CHECKED_TEST(endpoint, cookie_secret_lives_at_least_twice_valid_cookie_life)
 {
 	struct dpsctp_proto_config cfg = short_cookie_life();
 
@@ -1135,7 +744,7 @@ LEAK_CHECKED_TEST(cookie_secret_lives_at_least_twice_valid_cookie_life)
 	cr_assert_geq(next_rotation() - t_now, 2 * cfg.valid_cookie_life);
 }
 
-LEAK_CHECKED_TEST(cookie_made_before_one_secret_rotation_is_accepted)
+LEAK_CHECKED_TEST(endpoint, cookie_made_before_one_secret_rotation_is_accepted)
 {
 	struct dpsctp_proto_config cfg = short_cookie_life();
 	uint64_t r1;
@@ -1153,7 +762,7 @@ LEAK_CHECKED_TEST(cookie_made_before_one_secret_rotation_is_accepted)
 
 /* A cookie made before a rotation and echoed after it, too late: still recognised (previous
  * secret), so answered with Stale Cookie, not dropped as forged. */
-LEAK_CHECKED_TEST(expired_cookie_made_before_one_secret_rotation_gets_stale_cookie_error)
+LEAK_CHECKED_TEST(endpoint, expired_cookie_made_before_one_secret_rotation_gets_stale_cookie_error)
 {
 	struct dpsctp_proto_config cfg = short_cookie_life();
 	struct dpsctp_chunk c;
@@ -1181,7 +790,7 @@ LEAK_CHECKED_TEST(expired_cookie_made_before_one_secret_rotation_gets_stale_cook
 }
 
 /* After two rotations the secret that made the cookie is gone: the MAC fails, silently. */
-LEAK_CHECKED_TEST(cookie_from_before_two_secret_rotations_is_dropped_as_bad_cookie)
+LEAK_CHECKED_TEST(endpoint, cookie_from_before_two_secret_rotations_is_dropped_as_bad_cookie)
 {
 	struct dpsctp_proto_config cfg = short_cookie_life();
 	uint64_t r1, r2;
@@ -1200,7 +809,7 @@ LEAK_CHECKED_TEST(cookie_from_before_two_secret_rotations_is_dropped_as_bad_cook
 	cr_assert_eq(dpsctp_endpoint_assoc_count(g_ep), 0);
 }
 
-LEAK_CHECKED_TEST(cookie_echo_to_non_listening_endpoint_creates_nothing)
+LEAK_CHECKED_TEST(endpoint, cookie_echo_to_non_listening_endpoint_creates_nothing)
 {
 	make_ep(true, NULL);
 	send_init(PEER_TAG, 10, 10);
@@ -1211,7 +820,7 @@ LEAK_CHECKED_TEST(cookie_echo_to_non_listening_endpoint_creates_nothing)
 }
 
 /* A second COOKIE ECHO of the same cookie (COOKIE ACK lost): 5.2.4 D, answered again. */
-LEAK_CHECKED_TEST(repeated_cookie_echo_gets_cookie_ack_again_without_new_association)
+LEAK_CHECKED_TEST(endpoint, repeated_cookie_echo_gets_cookie_ack_again_without_new_association)
 {
 	make_ep(true, NULL);
 	establish();
@@ -1226,7 +835,7 @@ LEAK_CHECKED_TEST(repeated_cookie_echo_gets_cookie_ack_again_without_new_associa
  */
 
 /* 8.5: "the receiver MUST silently discard the packet" when the tag is not its own. */
-LEAK_CHECKED_TEST(packet_with_wrong_vtag_is_dropped_and_causes_nothing)
+LEAK_CHECKED_TEST(endpoint, packet_with_wrong_vtag_is_dropped_and_causes_nothing)
 {
 	struct dpsctp_assoc *a;
 
@@ -1234,14 +843,14 @@ LEAK_CHECKED_TEST(packet_with_wrong_vtag_is_dropped_and_causes_nothing)
 	a = establish();
 	start(ep_tag + 1);
 	add_heartbeat(hb_info, sizeof(hb_info));
-	cr_assert_eq(deliver(), DPSCTP_DROP_BAD_VTAG + 1);
+	cr_assert_eq(inject(), DPSCTP_DROP_BAD_VTAG + 1);
 	expect_silence();
 	cr_assert_eq(stats()->drops[DPSCTP_DROP_BAD_VTAG], 1);
 	cr_assert_eq(dpsctp_assoc_state(a), DPSCTP_ESTABLISHED);
 	/* the peer's own tag is not ours either */
 	start(PEER_TAG);
 	add_heartbeat(hb_info, sizeof(hb_info));
-	cr_assert_neq(deliver(), 0);
+	cr_assert_neq(inject(), 0);
 	expect_silence();
 	cr_assert_eq(dpsctp_assoc_state(a), DPSCTP_ESTABLISHED);
 }
@@ -1268,7 +877,7 @@ assert_still_established(struct dpsctp_assoc *a)
 
 /* 8.5.1 B: "the receiver MUST accept the packet if the Verification Tag matches either its own
  * tag, OR the tag of its peer" - its own with T clear, the peer's with T set. */
-LEAK_CHECKED_TEST(abort_with_our_tag_and_t_clear_ends_association)
+LEAK_CHECKED_TEST(endpoint, abort_with_our_tag_and_t_clear_ends_association)
 {
 	const struct ev_rec *lost;
 
@@ -1276,24 +885,24 @@ LEAK_CHECKED_TEST(abort_with_our_tag_and_t_clear_ends_association)
 	establish();
 	start(ep_tag);
 	add_abort(false, DPSCTP_CAUSE_USER_ABORT, "bye", 3);
-	cr_assert_eq(deliver(), 0);
+	cr_assert_eq(inject(), 0);
 	assert_aborted_by_peer();
 	lost = find_ev(1, DPSCTP_EV_COMM_LOST);
 	cr_assert_eq(lost->error, DPSCTP_CAUSE_USER_ABORT);
 	cr_assert_eq(lost->info_len, 7);
 }
 
-LEAK_CHECKED_TEST(abort_with_peer_tag_and_t_set_ends_association)
+LEAK_CHECKED_TEST(endpoint, abort_with_peer_tag_and_t_set_ends_association)
 {
 	make_ep(true, NULL);
 	establish();
 	start(PEER_TAG);
 	add_abort(true, 0, NULL, 0);
-	cr_assert_eq(deliver(), 0);
+	cr_assert_eq(inject(), 0);
 	assert_aborted_by_peer();
 }
 
-LEAK_CHECKED_TEST(abort_with_wrong_tag_is_ignored)
+LEAK_CHECKED_TEST(endpoint, abort_with_wrong_tag_is_ignored)
 {
 	struct dpsctp_assoc *a;
 
@@ -1301,15 +910,15 @@ LEAK_CHECKED_TEST(abort_with_wrong_tag_is_ignored)
 	a = establish();
 	start(ep_tag ^ 0x80000000);
 	add_abort(false, 0, NULL, 0);
-	deliver();
+	inject();
 	start(PEER_TAG ^ 0x80000000);
 	add_abort(true, 0, NULL, 0);
-	deliver();
+	inject();
 	assert_still_established(a);
 	cr_assert_eq(stats()->drops[DPSCTP_DROP_BAD_VTAG], 2);
 }
 
-LEAK_CHECKED_TEST(abort_with_our_tag_and_t_set_is_ignored)
+LEAK_CHECKED_TEST(endpoint, abort_with_our_tag_and_t_set_is_ignored)
 {
 	struct dpsctp_assoc *a;
 
@@ -1317,11 +926,11 @@ LEAK_CHECKED_TEST(abort_with_our_tag_and_t_set_is_ignored)
 	a = establish();
 	start(ep_tag);
 	add_abort(true, 0, NULL, 0);
-	deliver();
+	inject();
 	assert_still_established(a);
 }
 
-LEAK_CHECKED_TEST(abort_with_peer_tag_and_t_clear_is_ignored)
+LEAK_CHECKED_TEST(endpoint, abort_with_peer_tag_and_t_clear_is_ignored)
 {
 	struct dpsctp_assoc *a;
 
@@ -1329,7 +938,7 @@ LEAK_CHECKED_TEST(abort_with_peer_tag_and_t_clear_is_ignored)
 	a = establish();
 	start(PEER_TAG);
 	add_abort(false, 0, NULL, 0);
-	deliver();
+	inject();
 	assert_still_established(a);
 }
 
@@ -1351,7 +960,7 @@ assert_shutdown_complete_ignored(struct dpsctp_assoc *a)
 	expect_silence();
 }
 
-LEAK_CHECKED_TEST(shutdown_complete_with_our_tag_and_t_clear_ends_association)
+LEAK_CHECKED_TEST(endpoint, shutdown_complete_with_our_tag_and_t_clear_ends_association)
 {
 	struct dpsctp_assoc *a;
 
@@ -1360,11 +969,11 @@ LEAK_CHECKED_TEST(shutdown_complete_with_our_tag_and_t_clear_ends_association)
 	to_shutdown_ack_sent(a);
 	start(ep_tag);
 	add_shutdown_complete(false);
-	cr_assert_eq(deliver(), 0);
+	cr_assert_eq(inject(), 0);
 	assert_shutdown_complete_accepted();
 }
 
-LEAK_CHECKED_TEST(shutdown_complete_with_peer_tag_and_t_set_ends_association)
+LEAK_CHECKED_TEST(endpoint, shutdown_complete_with_peer_tag_and_t_set_ends_association)
 {
 	struct dpsctp_assoc *a;
 
@@ -1373,11 +982,11 @@ LEAK_CHECKED_TEST(shutdown_complete_with_peer_tag_and_t_set_ends_association)
 	to_shutdown_ack_sent(a);
 	start(PEER_TAG);
 	add_shutdown_complete(true);
-	cr_assert_eq(deliver(), 0);
+	cr_assert_eq(inject(), 0);
 	assert_shutdown_complete_accepted();
 }
 
-LEAK_CHECKED_TEST(shutdown_complete_with_wrong_tag_is_ignored)
+LEAK_CHECKED_TEST(endpoint, shutdown_complete_with_wrong_tag_is_ignored)
 {
 	struct dpsctp_assoc *a;
 
@@ -1386,14 +995,14 @@ LEAK_CHECKED_TEST(shutdown_complete_with_wrong_tag_is_ignored)
 	to_shutdown_ack_sent(a);
 	start(ep_tag ^ 0x00010000);
 	add_shutdown_complete(false);
-	deliver();
+	inject();
 	start(PEER_TAG ^ 0x00010000);
 	add_shutdown_complete(true);
-	deliver();
+	inject();
 	assert_shutdown_complete_ignored(a);
 }
 
-LEAK_CHECKED_TEST(shutdown_complete_with_our_tag_and_t_set_is_ignored)
+LEAK_CHECKED_TEST(endpoint, shutdown_complete_with_our_tag_and_t_set_is_ignored)
 {
 	struct dpsctp_assoc *a;
 
@@ -1402,11 +1011,11 @@ LEAK_CHECKED_TEST(shutdown_complete_with_our_tag_and_t_set_is_ignored)
 	to_shutdown_ack_sent(a);
 	start(ep_tag);
 	add_shutdown_complete(true);
-	deliver();
+	inject();
 	assert_shutdown_complete_ignored(a);
 }
 
-LEAK_CHECKED_TEST(shutdown_complete_with_peer_tag_and_t_clear_is_ignored)
+LEAK_CHECKED_TEST(endpoint, shutdown_complete_with_peer_tag_and_t_clear_is_ignored)
 {
 	struct dpsctp_assoc *a;
 
@@ -1415,7 +1024,7 @@ LEAK_CHECKED_TEST(shutdown_complete_with_peer_tag_and_t_clear_is_ignored)
 	to_shutdown_ack_sent(a);
 	start(PEER_TAG);
 	add_shutdown_complete(false);
-	deliver();
+	inject();
 	assert_shutdown_complete_ignored(a);
 }
 
@@ -1445,7 +1054,7 @@ unknown_then_heartbeat(uint8_t type)
 	start(ep_tag);
 	add_raw(type, 0x5a, unk_chunk_value, sizeof(unk_chunk_value));
 	add_heartbeat(hb_info, sizeof(hb_info));
-	cr_assert_eq(deliver(), 0);
+	cr_assert_eq(inject(), 0);
 	while (take(&rx)) {
 		cr_assert_lt(o.packets++, 8);
 		cr_assert_eq(rx.pi.hdr.vtag, PEER_TAG);
@@ -1483,7 +1092,7 @@ assert_quotes_chunk(const struct outcome *o, uint8_t type)
 
 /* "00 - Stop processing this SCTP packet; discard the unrecognized chunk and all further
  * chunks." */
-LEAK_CHECKED_TEST(unknown_chunk_00_stops_processing_of_the_packet)
+LEAK_CHECKED_TEST(endpoint, unknown_chunk_00_stops_processing_of_the_packet)
 {
 	struct outcome o;
 
@@ -1497,7 +1106,7 @@ LEAK_CHECKED_TEST(unknown_chunk_00_stops_processing_of_the_packet)
 /* "01 - Stop processing this SCTP packet, discard the unrecognized chunk and all further
  * chunks, and report the unrecognized chunk in an ERROR chunk using the 'Unrecognized Chunk
  * Type' error cause." */
-LEAK_CHECKED_TEST(unknown_chunk_01_stops_processing_and_is_reported)
+LEAK_CHECKED_TEST(endpoint, unknown_chunk_01_stops_processing_and_is_reported)
 {
 	struct outcome o;
 
@@ -1509,7 +1118,7 @@ LEAK_CHECKED_TEST(unknown_chunk_01_stops_processing_and_is_reported)
 }
 
 /* "10 - Skip this chunk and continue processing." */
-LEAK_CHECKED_TEST(unknown_chunk_10_is_skipped_and_the_rest_processed)
+LEAK_CHECKED_TEST(endpoint, unknown_chunk_10_is_skipped_and_the_rest_processed)
 {
 	struct outcome o;
 
@@ -1522,7 +1131,7 @@ LEAK_CHECKED_TEST(unknown_chunk_10_is_skipped_and_the_rest_processed)
 
 /* "11 - Skip this chunk and continue processing, but report in an ERROR chunk using the
  * 'Unrecognized Chunk Type' error cause." */
-LEAK_CHECKED_TEST(unknown_chunk_11_is_skipped_reported_and_the_rest_processed)
+LEAK_CHECKED_TEST(endpoint, unknown_chunk_11_is_skipped_reported_and_the_rest_processed)
 {
 	struct outcome o;
 
@@ -1545,7 +1154,7 @@ assert_heartbeat_echoed(const uint8_t *info, size_t len)
 
 	start(ep_tag);
 	add_heartbeat(info, len);
-	cr_assert_eq(deliver(), 0);
+	cr_assert_eq(inject(), 0);
 	c = take_first(DPSCTP_CHUNK_HEARTBEAT_ACK);
 	cr_assert_eq(rx.pi.hdr.vtag, PEER_TAG);
 	cr_assert_eq(dpsctp_heartbeat_ack_decode(&c, &hb), 0);
@@ -1557,7 +1166,7 @@ assert_heartbeat_echoed(const uint8_t *info, size_t len)
 	expect_silence();
 }
 
-LEAK_CHECKED_TEST(heartbeat_gets_ack_echoing_heartbeat_info_byte_for_byte)
+LEAK_CHECKED_TEST(endpoint, heartbeat_gets_ack_echoing_heartbeat_info_byte_for_byte)
 {
 	make_ep(true, NULL);
 	establish();
@@ -1565,7 +1174,7 @@ LEAK_CHECKED_TEST(heartbeat_gets_ack_echoing_heartbeat_info_byte_for_byte)
 	assert_heartbeat_echoed(hb_info, 1);
 }
 
-LEAK_CHECKED_TEST(heartbeat_with_long_info_is_echoed_whole)
+LEAK_CHECKED_TEST(endpoint, heartbeat_with_long_info_is_echoed_whole)
 {
 	uint8_t big[1200];
 	size_t i;
@@ -1580,7 +1189,7 @@ LEAK_CHECKED_TEST(heartbeat_with_long_info_is_echoed_whole)
 
 /* 8.3: "... contains the Heartbeat Information TLV, together with any other received TLVs,
  * copied unchanged from the received HEARTBEAT chunk." */
-LEAK_CHECKED_TEST(heartbeat_ack_copies_every_tlv_unchanged)
+LEAK_CHECKED_TEST(endpoint, heartbeat_ack_copies_every_tlv_unchanged)
 {
 	static const uint8_t extra[6] = {9, 8, 7, 6, 5, 4};
 	struct dpsctp_heartbeat hb = {0};
@@ -1598,7 +1207,7 @@ LEAK_CHECKED_TEST(heartbeat_ack_copies_every_tlv_unchanged)
 	sent_len = tx.len - start_off;
 	memcpy(sent, txb + start_off, sent_len);
 	end_chunk(mark);
-	cr_assert_eq(deliver(), 0);
+	cr_assert_eq(inject(), 0);
 	c = take_first(DPSCTP_CHUNK_HEARTBEAT_ACK);
 	cr_assert_eq(dpsctp_heartbeat_ack_decode(&c, &hb), 0);
 	cr_assert_eq(hb.params_len, sent_len);
@@ -1606,7 +1215,7 @@ LEAK_CHECKED_TEST(heartbeat_ack_copies_every_tlv_unchanged)
 }
 
 /* 3.3.5: Heartbeat Info is mandatory; without it there is nothing to echo. */
-LEAK_CHECKED_TEST(heartbeat_without_heartbeat_info_is_dropped)
+LEAK_CHECKED_TEST(endpoint, heartbeat_without_heartbeat_info_is_dropped)
 {
 	struct dpsctp_heartbeat hb = {0};
 	size_t mark;
@@ -1616,13 +1225,13 @@ LEAK_CHECKED_TEST(heartbeat_without_heartbeat_info_is_dropped)
 	start(ep_tag);
 	cr_assert_eq(dpsctp_heartbeat_begin(&tx, &hb, &mark), 0);
 	end_chunk(mark);
-	deliver();
+	inject();
 	expect_silence();
 	start(ep_tag);
 	cr_assert_eq(dpsctp_heartbeat_begin(&tx, &hb, &mark), 0);
 	cr_assert_eq(dpsctp_tlv_put(&tx, 0x8077, hb_info, 8), 0);
 	end_chunk(mark);
-	deliver();
+	inject();
 	expect_silence();
 	cr_assert_eq(stats()->drops[DPSCTP_DROP_BAD_CHUNK], 2);
 	cr_assert_eq(dpsctp_endpoint_assoc_count(g_ep), 1);
@@ -1655,19 +1264,19 @@ assert_user_abort(const void *reason, size_t len)
 	cr_assert_eq(stats()->aborts[DPSCTP_ABORT_USER], 1);
 }
 
-LEAK_CHECKED_TEST(assoc_abort_sends_user_initiated_abort_with_the_reason)
+LEAK_CHECKED_TEST(endpoint, assoc_abort_sends_user_initiated_abort_with_the_reason)
 {
 	static const char reason[] = "closing for maintenance"; /* 24 bytes with the NUL */
 
 	assert_user_abort(reason, sizeof(reason) - 2); /* odd length */
 }
 
-LEAK_CHECKED_TEST(assoc_abort_without_reason_sends_empty_user_initiated_abort)
+LEAK_CHECKED_TEST(endpoint, assoc_abort_without_reason_sends_empty_user_initiated_abort)
 {
 	assert_user_abort(NULL, 0);
 }
 
-LEAK_CHECKED_TEST(assoc_abort_with_1024_byte_reason_sends_all_of_it)
+LEAK_CHECKED_TEST(endpoint, assoc_abort_with_1024_byte_reason_sends_all_of_it)
 {
 	uint8_t reason[1024];
 	size_t i;
@@ -1677,7 +1286,7 @@ LEAK_CHECKED_TEST(assoc_abort_with_1024_byte_reason_sends_all_of_it)
 	assert_user_abort(reason, sizeof(reason));
 }
 
-LEAK_CHECKED_TEST(assoc_abort_with_reason_over_1024_bytes_is_einval)
+LEAK_CHECKED_TEST(endpoint, assoc_abort_with_reason_over_1024_bytes_is_einval)
 {
 	static uint8_t reason[1025];
 	struct dpsctp_assoc *a;
@@ -1692,7 +1301,7 @@ LEAK_CHECKED_TEST(assoc_abort_with_reason_over_1024_bytes_is_einval)
  * Endpoint creation and allocation failures
  */
 
-LEAK_CHECKED_TEST(create_rejects_bad_parameters_with_einval)
+LEAK_CHECKED_TEST(endpoint, create_rejects_bad_parameters_with_einval)
 {
 	struct dpsctp_callbacks cb = callbacks(&ep_ids[1]);
 	struct dpsctp_addr many[DPSCTP_MAX_ADDRS + 1];
@@ -1708,55 +1317,55 @@ LEAK_CHECKED_TEST(create_rejects_bad_parameters_with_einval)
 		many[i].bytes[3] = (uint8_t)(i + 1);
 	}
 	cr_assert_eq(dpsctp_endpoint_create(NULL, &cb, &ok, t_now, &out), -EINVAL);
-	e = env;
+	e = h_env;
 	e.alloc = NULL;
 	cr_assert_eq(dpsctp_endpoint_create(&e, &cb, &ok, t_now, &out), -EINVAL);
-	e = env;
+	e = h_env;
 	e.free = NULL;
 	cr_assert_eq(dpsctp_endpoint_create(&e, &cb, &ok, t_now, &out), -EINVAL);
-	e = env;
+	e = h_env;
 	e.random = NULL;
 	cr_assert_eq(dpsctp_endpoint_create(&e, &cb, &ok, t_now, &out), -EINVAL);
-	cr_assert_eq(dpsctp_endpoint_create(&env, &cb, NULL, t_now, &out), -EINVAL);
-	cr_assert_eq(dpsctp_endpoint_create(&env, &cb, &ok, t_now, NULL), -EINVAL);
+	cr_assert_eq(dpsctp_endpoint_create(&h_env, &cb, NULL, t_now, &out), -EINVAL);
+	cr_assert_eq(dpsctp_endpoint_create(&h_env, &cb, &ok, t_now, NULL), -EINVAL);
 	p = ok;
 	p.port = 0;
-	cr_assert_eq(dpsctp_endpoint_create(&env, &cb, &p, t_now, &out), -EINVAL);
+	cr_assert_eq(dpsctp_endpoint_create(&h_env, &cb, &p, t_now, &out), -EINVAL);
 	p = ok;
 	p.naddrs = 0;
-	cr_assert_eq(dpsctp_endpoint_create(&env, &cb, &p, t_now, &out), -EINVAL);
+	cr_assert_eq(dpsctp_endpoint_create(&h_env, &cb, &p, t_now, &out), -EINVAL);
 	p = ok;
 	p.addrs = NULL;
-	cr_assert_eq(dpsctp_endpoint_create(&env, &cb, &p, t_now, &out), -EINVAL);
+	cr_assert_eq(dpsctp_endpoint_create(&h_env, &cb, &p, t_now, &out), -EINVAL);
 	p = ok;
 	p.addrs = many;
 	p.naddrs = DPSCTP_MAX_ADDRS + 1;
-	cr_assert_eq(dpsctp_endpoint_create(&env, &cb, &p, t_now, &out), -EINVAL);
+	cr_assert_eq(dpsctp_endpoint_create(&h_env, &cb, &p, t_now, &out), -EINVAL);
 	p = ok;
 	p.addrs = &bad;
-	cr_assert_eq(dpsctp_endpoint_create(&env, &cb, &p, t_now, &out), -EINVAL);
+	cr_assert_eq(dpsctp_endpoint_create(&h_env, &cb, &p, t_now, &out), -EINVAL);
 	cr_assert_null(out);
 	cr_assert_eq(cenv.total, 0, "memory allocated for a refused endpoint");
 	/* the limits themselves are fine, and callbacks are optional */
 	p = ok;
 	p.addrs = many;
 	p.naddrs = DPSCTP_MAX_ADDRS;
-	cr_assert_eq(dpsctp_endpoint_create(&env, NULL, &p, t_now, &g_ep), 0);
+	cr_assert_eq(dpsctp_endpoint_create(&h_env, NULL, &p, t_now, &g_ep), 0);
 }
 
-LEAK_CHECKED_TEST(create_gives_enomem_when_allocation_fails)
+LEAK_CHECKED_TEST(endpoint, create_gives_enomem_when_allocation_fails)
 {
 	struct dpsctp_callbacks cb = callbacks(&ep_ids[1]);
 	struct dpsctp_endpoint_params p = {.port = EP_PORT, .addrs = &ep_addr, .naddrs = 1};
 
-	cenv.fail_in = 1;
-	cr_assert_eq(dpsctp_endpoint_create(&env, &cb, &p, t_now, &g_ep), -ENOMEM);
+	testenv_fail_alloc(&cenv, 1, false);
+	cr_assert_eq(dpsctp_endpoint_create(&h_env, &cb, &p, t_now, &g_ep), -ENOMEM);
 	g_ep = NULL;
 	cr_assert_eq(cenv.live, 0);
 }
 
 /* No memory for the association: counted, nothing sent, nothing leaked; a retry works. */
-LEAK_CHECKED_TEST(cookie_echo_without_memory_for_the_association_is_counted_no_memory)
+LEAK_CHECKED_TEST(endpoint, cookie_echo_without_memory_for_the_association_is_counted_no_memory)
 {
 	size_t live;
 
@@ -1764,7 +1373,7 @@ LEAK_CHECKED_TEST(cookie_echo_without_memory_for_the_association_is_counted_no_m
 	send_init(PEER_TAG, 10, 10);
 	take_init_ack();
 	live = cenv.live;
-	cenv.fail_in = 1;
+	testenv_fail_alloc(&cenv, 1, false);
 	cr_assert_eq(send_cookie_echo(ep_tag), DPSCTP_DROP_NO_MEMORY + 1);
 	cr_assert_eq(stats()->drops[DPSCTP_DROP_NO_MEMORY], 1);
 	cr_assert_eq(dpsctp_endpoint_assoc_count(g_ep), 0);
@@ -1777,10 +1386,10 @@ LEAK_CHECKED_TEST(cookie_echo_without_memory_for_the_association_is_counted_no_m
 	cr_assert_eq(dpsctp_endpoint_assoc_count(g_ep), 1);
 }
 
-LEAK_CHECKED_TEST(init_without_memory_for_the_reply_is_counted_no_memory)
+LEAK_CHECKED_TEST(endpoint, init_without_memory_for_the_reply_is_counted_no_memory)
 {
 	make_ep(true, NULL);
-	cenv.fail_in = 1;
+	testenv_fail_alloc(&cenv, 1, false);
 	send_init(PEER_TAG, 10, 10);
 	expect_silence();
 	cr_assert_eq(stats()->drops[DPSCTP_DROP_NO_MEMORY], 1);
@@ -1789,7 +1398,7 @@ LEAK_CHECKED_TEST(init_without_memory_for_the_reply_is_counted_no_memory)
 
 /* Fail each allocation of a whole life (handshake, heartbeat, abort) in turn: whatever the
  * engine does, it must not leak or crash (the leak check ends the test). */
-LEAK_CHECKED_TEST(any_failed_allocation_during_an_association_leaks_nothing)
+LEAK_CHECKED_TEST(endpoint, any_failed_allocation_during_an_association_leaks_nothing)
 {
 	static uint8_t big_info[200];
 	long n;
@@ -1803,9 +1412,9 @@ LEAK_CHECKED_TEST(any_failed_allocation_during_an_association_leaks_nothing)
 		g_ep = NULL;
 		cr_assert_eq(cenv.live, 0, "leak before round %ld", n);
 		nev = 0;
-		cenv.fail_in = 0;
+		testenv_fail_alloc(&cenv, 0, false);
 		make_ep(true, NULL);
-		cenv.fail_in = n;
+		testenv_fail_alloc(&cenv, n, false);
 		send_init(PEER_TAG, 10, 10);
 		while (take(&rx))
 			if (rx.pi.first_type == DPSCTP_CHUNK_INIT_ACK)
@@ -1832,7 +1441,7 @@ LEAK_CHECKED_TEST(any_failed_allocation_during_an_association_leaks_nothing)
 			;
 		start(ep_tag);
 		add_heartbeat(big_info, sizeof(big_info));
-		deliver();
+		inject();
 		for (i = 0; i < 4 && take(&rx); i++)
 			;
 		up = find_ev(1, DPSCTP_EV_COMM_UP);
@@ -1842,7 +1451,7 @@ LEAK_CHECKED_TEST(any_failed_allocation_during_an_association_leaks_nothing)
 		for (i = 0; i < 4 && take(&rx); i++)
 			;
 	}
-	cenv.fail_in = 0;
+	testenv_fail_alloc(&cenv, 0, false);
 }
 
 /*
@@ -1884,7 +1493,7 @@ pump(void)
 	}
 }
 
-LEAK_CHECKED_TEST(two_endpoints_establish_and_shut_down_by_pumping)
+LEAK_CHECKED_TEST(endpoint, two_endpoints_establish_and_shut_down_by_pumping)
 {
 	struct dpsctp_callbacks cb2 = callbacks(&ep_ids[2]);
 	struct dpsctp_endpoint_params p2 = {
@@ -1894,7 +1503,7 @@ LEAK_CHECKED_TEST(two_endpoints_establish_and_shut_down_by_pumping)
 	struct dpsctp_assoc *a, *b;
 
 	make_ep(true, NULL);
-	cr_assert_eq(dpsctp_endpoint_create(&env, &cb2, &p2, t_now, &g_ep2), 0);
+	cr_assert_eq(dpsctp_endpoint_create(&h_env, &cb2, &p2, t_now, &g_ep2), 0);
 	cr_assert_eq(dpsctp_associate(g_ep2, &ep_addr, 1, EP_PORT, 5, t_now, &b), 0);
 	cr_assert_eq(dpsctp_assoc_state(b), DPSCTP_COOKIE_WAIT);
 	pump();

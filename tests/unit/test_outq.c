@@ -22,18 +22,6 @@ TestSuite(outq, .init = h_setup, .fini = leak_check);
 #define FRAG 1452u
 #define S (1000 * DPSCTP_MS)
 
-static struct dpsctp_assoc *g_a;
-
-/* An endpoint with @p cfg (NULL: config()) and an established association. */
-static void
-up(const struct dpsctp_proto_config *cfg)
-{
-	struct dpsctp_proto_config def = config();
-
-	make_ep(cfg != NULL ? cfg : &def);
-	g_a = establish();
-}
-
 static void
 up_nodelay(void)
 {
@@ -1104,7 +1092,7 @@ open_active(uint16_t peer_in)
 	size_t mark;
 
 	cfg = config();
-	make_ep(&cfg);
+	make_ep(true, &cfg);
 	cr_assert_eq(dpsctp_associate(g_ep, &peer_addr, 1, PEER_PORT, 0, t_now, &a), 0);
 	c = take_first(DPSCTP_CHUNK_INIT);
 	cr_assert_eq(dpsctp_init_decode(&c, &init), 0);

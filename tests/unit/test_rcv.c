@@ -21,17 +21,6 @@ TestSuite(rcv, .init = h_setup, .fini = leak_check);
 #define S (1000 * DPSCTP_MS)
 #define P (peer_itsn)
 
-static struct dpsctp_assoc *g_a;
-
-static void
-up(const struct dpsctp_proto_config *cfg)
-{
-	struct dpsctp_proto_config def = config();
-
-	make_ep(cfg != NULL ? cfg : &def);
-	g_a = establish();
-}
-
 static uint16_t
 status_inbound_streams(const struct dpsctp_assoc *a)
 {

@@ -7,7 +7,8 @@
  * after each chunk.
  *
  * The environment counts allocations; every test ends by releasing the queues and checking
- * that nothing is left (LEAK_CHECKED_TEST, below); .fini does it again for tests that failed.
+ * that nothing is left (LEAK_CHECKED_TEST of testenv_cr.h); .fini does it again for tests
+ * that failed.
  */
 
 #include <errno.h>
@@ -21,6 +22,7 @@
 #include <criterion/criterion.h>
 
 #include "reasm.h"
+#include "testenv_cr.h"
 #include "wire.h"
 
 #define FB DPSCTP_DATA_FLAG_B
@@ -29,47 +31,9 @@
 #define FBE (DPSCTP_DATA_FLAG_B | DPSCTP_DATA_FLAG_E)
 #define NO_PD UINT32_MAX
 
-/* ---- the environment: counting allocator with failure injection ---- */
+/* ---- the environment: counting allocator with failure injection (testenv.h) ---- */
 
-struct counting_env {
-	size_t live;       /* allocations not yet freed */
-	size_t live_bytes; /* their sizes, as the engine declared them */
-	size_t total;      /* allocations ever made */
-	long fail_in;      /* > 0: the fail_in-th allocation from now returns NULL */
-};
-
-static struct counting_env cenv;
-
-static void *
-c_alloc(void *ctx, size_t size)
-{
-	struct counting_env *e = ctx;
-	void *p;
-
-	if (e->fail_in > 0 && --e->fail_in == 0)
-		return NULL;
-	p = malloc(size != 0 ? size : 1);
-	if (p != NULL) {
-		e->live++;
-		e->live_bytes += size;
-		e->total++;
-	}
-	return p;
-}
-
-static void
-c_free(void *ctx, void *ptr, size_t size)
-{
-	struct counting_env *e = ctx;
-
-	if (ptr == NULL)
-		return;
-	cr_assert_gt(e->live, 0, "free of something never allocated");
-	cr_assert_geq(e->live_bytes, size, "free with a size larger than allocated");
-	e->live--;
-	e->live_bytes -= size;
-	free(ptr);
-}
+static struct testenv cenv;
 
 static void
 c_random(void *ctx, void *buf, size_t len)
@@ -80,8 +44,8 @@ c_random(void *ctx, void *buf, size_t len)
 
 static const struct dpsctp_env env = {
 	.ctx = &cenv,
-	.alloc = c_alloc,
-	.free = c_free,
+	.alloc = testenv_alloc,
+	.free = testenv_free,
 	.random = c_random,
 };
 
@@ -92,11 +56,7 @@ static uint64_t rng;
 static uint64_t
 rnd(void)
 {
-	uint64_t z = (rng += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
+	return testenv_splitmix64(&rng);
 }
 
 static uint32_t
@@ -231,7 +191,7 @@ stop(void)
 static void
 setup(void)
 {
-	memset(&cenv, 0, sizeof(cenv));
+	testenv_cr_init(&cenv, 0);
 	memset(&rec, 0, sizeof(rec));
 	r_live = false;
 	rng = 0x1234567;
@@ -242,26 +202,11 @@ static void
 leak_check(void)
 {
 	stop();
-	cr_assert_eq(cenv.live, 0, "%zu allocations leaked", cenv.live);
-	cr_assert_eq(cenv.live_bytes, 0, "%zu bytes leaked (or freed with a wrong size)",
-		cenv.live_bytes);
+	testenv_cr_assert_no_leaks(&cenv);
 	rec_reset();
 }
 
 TestSuite(reasm, .init = setup, .fini = leak_check);
-
-/*
- * Criterion 2.4 prints an assertion that fails in .fini but still counts the test as passed,
- * so every test of this file also runs the leak check as its last step.
- */
-#define LEAK_CHECKED_TEST(name)        \
-	static void body_##name(void); \
-	Test(reasm, name)              \
-	{                              \
-		body_##name();         \
-		leak_check();          \
-	}                              \
-	static void body_##name(void)
 
 static int
 add(uint32_t tsn, uint16_t sid, uint16_t ssn, uint8_t flags, uint32_t ppid, const void *p,
@@ -447,7 +392,7 @@ assert_got(size_t i, const struct tmsg *m)
  * In-order single-chunk messages: the express case
  */
 
-LEAK_CHECKED_TEST(in_order_single_chunks_are_delivered_at_once_without_a_copy)
+LEAK_CHECKED_TEST(reasm, in_order_single_chunks_are_delivered_at_once_without_a_copy)
 {
 	uint8_t buf[10];
 	uint32_t i;
@@ -480,7 +425,7 @@ LEAK_CHECKED_TEST(in_order_single_chunks_are_delivered_at_once_without_a_copy)
  * Ordered delivery (RFC 9260 6.5, 6.6)
  */
 
-LEAK_CHECKED_TEST(ordered_messages_wait_for_their_turn_across_ssn_wrap)
+LEAK_CHECKED_TEST(reasm, ordered_messages_wait_for_their_turn_across_ssn_wrap)
 {
 	uint32_t tsn = 7;
 	uint32_t i;
@@ -512,7 +457,7 @@ LEAK_CHECKED_TEST(ordered_messages_wait_for_their_turn_across_ssn_wrap)
 	cr_assert_eq(cenv.live, 1);
 }
 
-LEAK_CHECKED_TEST(successors_arriving_in_any_order_flow_in_ssn_order)
+LEAK_CHECKED_TEST(reasm, successors_arriving_in_any_order_flow_in_ssn_order)
 {
 	unsigned int perm[12];
 	unsigned int round, i;
@@ -538,7 +483,7 @@ LEAK_CHECKED_TEST(successors_arriving_in_any_order_flow_in_ssn_order)
  * Unordered delivery (RFC 9260 6.6)
  */
 
-LEAK_CHECKED_TEST(unordered_overtakes_waiting_ordered)
+LEAK_CHECKED_TEST(reasm, unordered_overtakes_waiting_ordered)
 {
 	struct tmsg m;
 
@@ -573,7 +518,7 @@ LEAK_CHECKED_TEST(unordered_overtakes_waiting_ordered)
  * Reassembly (RFC 9260 6.9)
  */
 
-LEAK_CHECKED_TEST(fragments_in_order_are_delivered_when_e_arrives)
+LEAK_CHECKED_TEST(reasm, fragments_in_order_are_delivered_when_e_arrives)
 {
 	struct tmsg m;
 	unsigned int i;
@@ -623,7 +568,7 @@ next_perm(unsigned int *a, unsigned int n)
 }
 
 /* TSNs 0xfffffffe .. 2: the run crosses 2^32. SSN 1 waits for all of them. */
-LEAK_CHECKED_TEST(every_arrival_order_of_five_fragments_reassembles_across_tsn_wrap)
+LEAK_CHECKED_TEST(reasm, every_arrival_order_of_five_fragments_reassembles_across_tsn_wrap)
 {
 	unsigned int perm[5] = {0, 1, 2, 3, 4};
 	unsigned int i, n = 0;
@@ -650,7 +595,7 @@ LEAK_CHECKED_TEST(every_arrival_order_of_five_fragments_reassembles_across_tsn_w
 	tmsg_free(&m);
 }
 
-LEAK_CHECKED_TEST(shuffled_64_fragment_messages_reassemble_across_tsn_wrap)
+LEAK_CHECKED_TEST(reasm, shuffled_64_fragment_messages_reassemble_across_tsn_wrap)
 {
 	struct tmsg m[4];
 	unsigned int order[4 * 64];
@@ -692,7 +637,7 @@ LEAK_CHECKED_TEST(shuffled_64_fragment_messages_reassemble_across_tsn_wrap)
 }
 
 /* 1000 streams, each message in two fragments; every stream's SSN 0 comes last. */
-LEAK_CHECKED_TEST(thousand_streams_interleaved_each_flow_in_ssn_order)
+LEAK_CHECKED_TEST(reasm, thousand_streams_interleaved_each_flow_in_ssn_order)
 {
 	enum { NS = 1000, NM = 4 };
 	unsigned int sids[NS];
@@ -743,7 +688,7 @@ LEAK_CHECKED_TEST(thousand_streams_interleaved_each_flow_in_ssn_order)
 	cr_assert_eq(cenv.live, 1);
 }
 
-LEAK_CHECKED_TEST(highest_stream_of_65535_works)
+LEAK_CHECKED_TEST(reasm, highest_stream_of_65535_works)
 {
 	start(65535, NO_PD);
 	add_one(2, 65534, 1, 0);
@@ -762,7 +707,7 @@ LEAK_CHECKED_TEST(highest_stream_of_65535_works)
  * Splitting into DPSCTP_REASM_IOV_MAX entries per call
  */
 
-LEAK_CHECKED_TEST(message_of_more_than_16_chunks_takes_several_calls)
+LEAK_CHECKED_TEST(reasm, message_of_more_than_16_chunks_takes_several_calls)
 {
 	struct tmsg m;
 	unsigned int i;
@@ -809,7 +754,7 @@ LEAK_CHECKED_TEST(message_of_more_than_16_chunks_takes_several_calls)
  * Partial delivery (RFC 6458 8.1.21)
  */
 
-LEAK_CHECKED_TEST(partial_delivery_starts_at_pd_point_and_continues_chunk_by_chunk)
+LEAK_CHECKED_TEST(reasm, partial_delivery_starts_at_pd_point_and_continues_chunk_by_chunk)
 {
 	struct tmsg m;
 	uint16_t sid = 9, ssn = 9;
@@ -850,7 +795,7 @@ LEAK_CHECKED_TEST(partial_delivery_starts_at_pd_point_and_continues_chunk_by_chu
 	tmsg_free(&m);
 }
 
-LEAK_CHECKED_TEST(partial_delivery_holds_every_other_message_until_it_ends)
+LEAK_CHECKED_TEST(reasm, partial_delivery_holds_every_other_message_until_it_ends)
 {
 	struct tmsg big, frag_u;
 	uint16_t sid, ssn;
@@ -893,7 +838,7 @@ LEAK_CHECKED_TEST(partial_delivery_holds_every_other_message_until_it_ends)
 	tmsg_free(&frag_u);
 }
 
-LEAK_CHECKED_TEST(partial_delivery_follows_the_one_in_progress)
+LEAK_CHECKED_TEST(reasm, partial_delivery_follows_the_one_in_progress)
 {
 	struct tmsg a, b;
 	uint16_t sid, ssn;
@@ -932,7 +877,7 @@ LEAK_CHECKED_TEST(partial_delivery_follows_the_one_in_progress)
 	tmsg_free(&b);
 }
 
-LEAK_CHECKED_TEST(partial_delivery_waits_for_its_turn_in_the_stream)
+LEAK_CHECKED_TEST(reasm, partial_delivery_waits_for_its_turn_in_the_stream)
 {
 	struct tmsg big;
 	uint16_t sid, ssn;
@@ -958,7 +903,7 @@ LEAK_CHECKED_TEST(partial_delivery_waits_for_its_turn_in_the_stream)
 	tmsg_free(&big);
 }
 
-LEAK_CHECKED_TEST(partial_delivery_of_an_unordered_message_needs_no_turn)
+LEAK_CHECKED_TEST(reasm, partial_delivery_of_an_unordered_message_needs_no_turn)
 {
 	struct tmsg big;
 
@@ -980,7 +925,7 @@ LEAK_CHECKED_TEST(partial_delivery_of_an_unordered_message_needs_no_turn)
 	tmsg_free(&big);
 }
 
-LEAK_CHECKED_TEST(partial_delivery_takes_the_run_behind_a_filled_hole_at_once)
+LEAK_CHECKED_TEST(reasm, partial_delivery_takes_the_run_behind_a_filled_hole_at_once)
 {
 	struct tmsg m;
 
@@ -1006,7 +951,7 @@ LEAK_CHECKED_TEST(partial_delivery_takes_the_run_behind_a_filled_hole_at_once)
 }
 
 /* The first part of 39 chunks goes out in three calls, none with eor. */
-LEAK_CHECKED_TEST(partial_delivery_of_more_than_16_chunks_takes_several_calls)
+LEAK_CHECKED_TEST(reasm, partial_delivery_of_more_than_16_chunks_takes_several_calls)
 {
 	struct tmsg m;
 	unsigned int i;
@@ -1029,7 +974,7 @@ LEAK_CHECKED_TEST(partial_delivery_of_more_than_16_chunks_takes_several_calls)
 	tmsg_free(&m);
 }
 
-LEAK_CHECKED_TEST(pd_point_zero_is_taken_as_one)
+LEAK_CHECKED_TEST(reasm, pd_point_zero_is_taken_as_one)
 {
 	uint8_t x = 42;
 
@@ -1091,7 +1036,7 @@ add_eproto(uint32_t tsn, uint16_t sid, uint16_t ssn, uint8_t flags)
 	assert_unchanged(&s);
 }
 
-LEAK_CHECKED_TEST(b_chunk_inside_a_message_is_a_protocol_violation)
+LEAK_CHECKED_TEST(reasm, b_chunk_inside_a_message_is_a_protocol_violation)
 {
 	uint8_t x = 1;
 
@@ -1107,7 +1052,7 @@ LEAK_CHECKED_TEST(b_chunk_inside_a_message_is_a_protocol_violation)
 	cr_assert_eq(rec.nmsgs, 1, "the message completes as if nothing happened");
 }
 
-LEAK_CHECKED_TEST(fragments_of_one_message_must_agree_on_stream_ssn_and_u)
+LEAK_CHECKED_TEST(reasm, fragments_of_one_message_must_agree_on_stream_ssn_and_u)
 {
 	uint8_t x = 1;
 
@@ -1126,7 +1071,7 @@ LEAK_CHECKED_TEST(fragments_of_one_message_must_agree_on_stream_ssn_and_u)
 	cr_assert_eq(rec.msgs[0].len, 4);
 }
 
-LEAK_CHECKED_TEST(chunk_after_an_e_chunk_must_be_a_b_chunk)
+LEAK_CHECKED_TEST(reasm, chunk_after_an_e_chunk_must_be_a_b_chunk)
 {
 	uint8_t x = 1;
 
@@ -1147,7 +1092,7 @@ LEAK_CHECKED_TEST(chunk_after_an_e_chunk_must_be_a_b_chunk)
 	cr_assert_eq(rec.msgs[3].ri.ssn, 3);
 }
 
-LEAK_CHECKED_TEST(partial_delivery_continuation_must_fit_the_message)
+LEAK_CHECKED_TEST(reasm, partial_delivery_continuation_must_fit_the_message)
 {
 	uint8_t x[10] = {0};
 
@@ -1167,7 +1112,7 @@ LEAK_CHECKED_TEST(partial_delivery_continuation_must_fit_the_message)
 	cr_assert_eq(rec.msgs[0].len, 20);
 }
 
-LEAK_CHECKED_TEST(two_waiting_messages_with_one_ssn_are_a_protocol_violation)
+LEAK_CHECKED_TEST(reasm, two_waiting_messages_with_one_ssn_are_a_protocol_violation)
 {
 	uint8_t x = 1;
 
@@ -1182,7 +1127,7 @@ LEAK_CHECKED_TEST(two_waiting_messages_with_one_ssn_are_a_protocol_violation)
 	cr_assert_eq(rec.nmsgs, 0);
 }
 
-LEAK_CHECKED_TEST(a_tsn_already_held_is_refused)
+LEAK_CHECKED_TEST(reasm, a_tsn_already_held_is_refused)
 {
 	uint8_t x = 1;
 	struct snap s;
@@ -1200,11 +1145,11 @@ LEAK_CHECKED_TEST(a_tsn_already_held_is_refused)
  * Memory
  */
 
-LEAK_CHECKED_TEST(init_without_memory_fails_cleanly)
+LEAK_CHECKED_TEST(reasm, init_without_memory_fails_cleanly)
 {
 	struct dpsctp_reasm r;
 
-	cenv.fail_in = 1;
+	testenv_fail_alloc(&cenv, 1, false);
 	cr_assert_eq(dpsctp_reasm_init(&r, &env, 10, 100, on_deliver, &rec), -ENOMEM);
 	cr_assert_eq(cenv.live, 0);
 	cr_assert_eq(dpsctp_reasm_init(&r, &env, 10, 100, on_deliver, &rec), 0);
@@ -1212,7 +1157,7 @@ LEAK_CHECKED_TEST(init_without_memory_fails_cleanly)
 }
 
 /* Every way a chunk can be held: each refused once for want of memory, then accepted. */
-LEAK_CHECKED_TEST(allocation_failure_changes_nothing_and_a_retry_succeeds)
+LEAK_CHECKED_TEST(reasm, allocation_failure_changes_nothing_and_a_retry_succeeds)
 {
 	static const struct {
 		uint32_t tsn;
@@ -1239,7 +1184,7 @@ LEAK_CHECKED_TEST(allocation_failure_changes_nothing_and_a_retry_succeeds)
 	start(4, 10);
 	for (i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
 		s = snap();
-		cenv.fail_in = 1;
+		testenv_fail_alloc(&cenv, 1, false);
 		rc = add(seq[i].tsn, seq[i].sid, seq[i].ssn, seq[i].flags, 0, x, sizeof(x));
 		if (seq[i].held) {
 			cr_assert_eq(rc, -ENOMEM, "step %u: rc %d", i, rc);
@@ -1247,7 +1192,7 @@ LEAK_CHECKED_TEST(allocation_failure_changes_nothing_and_a_retry_succeeds)
 		} else {
 			cr_assert_eq(rc, 0, "step %u: rc %d (needs no memory)", i, rc);
 		}
-		cenv.fail_in = 0;
+		testenv_fail_alloc(&cenv, 0, false);
 		if (rc != 0)
 			cr_assert_eq(add(seq[i].tsn, seq[i].sid, seq[i].ssn, seq[i].flags, 0, x,
 					     sizeof(x)),
@@ -1260,7 +1205,7 @@ LEAK_CHECKED_TEST(allocation_failure_changes_nothing_and_a_retry_succeeds)
 	cr_assert_eq(cenv.live, 1);
 }
 
-LEAK_CHECKED_TEST(fini_releases_everything_and_delivers_nothing)
+LEAK_CHECKED_TEST(reasm, fini_releases_everything_and_delivers_nothing)
 {
 	uint8_t x[10] = {0};
 	size_t calls, msgs;
@@ -1500,7 +1445,7 @@ diff_check_model(void)
 	cr_assert_eq(R.queued, D.arrived_bytes - R.n_bytes, "queued %zu, held %llu", R.queued,
 		(unsigned long long)(D.arrived_bytes - R.n_bytes));
 	cr_assert_eq(cenv.live, 1 + D.arrived_chunks - rec.chunks, "%zu allocations for %zu held",
-		cenv.live - 1, D.arrived_chunks - rec.chunks);
+		(size_t)(cenv.live - 1), D.arrived_chunks - rec.chunks);
 	for (i = 0; i < D.nstreams; i++) {
 		while (D.pfx[i] < D.nord[i]) {
 			const struct dmsg *dm = &D.msgs[D.ord[i][D.pfx[i]]];
@@ -1574,9 +1519,9 @@ diff_run(uint64_t seed, bool fail_allocations)
 		if (fail_allocations) {
 			struct snap s = snap();
 
-			cenv.fail_in = 1;
+			testenv_fail_alloc(&cenv, 1, false);
 			rc = tmsg_add(&D.msgs[c->msg].m, c->frag);
-			cenv.fail_in = 0;
+			testenv_fail_alloc(&cenv, 0, false);
 			if (rc == -ENOMEM)
 				assert_unchanged(&s);
 			else
@@ -1605,7 +1550,7 @@ diff_run(uint64_t seed, bool fail_allocations)
 	diff_free();
 }
 
-LEAK_CHECKED_TEST(random_traffic_matches_the_model)
+LEAK_CHECKED_TEST(reasm, random_traffic_matches_the_model)
 {
 	uint64_t seed;
 
@@ -1613,7 +1558,7 @@ LEAK_CHECKED_TEST(random_traffic_matches_the_model)
 		diff_run(seed, false);
 }
 
-LEAK_CHECKED_TEST(random_traffic_with_allocation_failures_matches_the_model)
+LEAK_CHECKED_TEST(reasm, random_traffic_with_allocation_failures_matches_the_model)
 {
 	uint64_t seed;
 
