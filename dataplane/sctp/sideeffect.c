@@ -93,6 +93,28 @@ apply_peer_cookie(struct dpsctp_assoc *a, const struct dpsctp_sm_input *in,
 	return dpsctp_assoc_data_setup(a, restart);
 }
 
+/*
+ * No memory for the data path of an association a cookie set up: ABORT with Out of Resource.
+ * One the user never heard of (a new association, still CLOSED) goes without an event; one in
+ * the handshake fails to start; an established one (restart) is lost.
+ */
+static void
+no_memory_for_cookie(struct dpsctp_assoc *a)
+{
+	if (a->state == DPSCTP_CLOSED) {
+		uint8_t type = DPSCTP_CHUNK_ABORT;
+
+		a->ep->stats.aborts[DPSCTP_ABORT_NO_MEMORY]++;
+		dpsctp_ep_reply_ctrl(a->ep, a->peer_port, a->peer_vtag, &a->primary, &type, 1, 0,
+			DPSCTP_CAUSE_OUT_OF_RESOURCE, NULL, 0);
+		dpsctp_assoc_release(a);
+		return;
+	}
+	dpsctp_assoc_end(a, DPSCTP_ABORT_NO_MEMORY, true, DPSCTP_CAUSE_OUT_OF_RESOURCE, NULL, 0,
+		NULL, 0,
+		dpsctp_assoc_before_established(a) ? DPSCTP_EV_CANT_STR_ASSOC : DPSCTP_EV_COMM_LOST);
+}
+
 static enum dpsctp_disp
 end_protocol_violation(struct dpsctp_assoc *a, enum dpsctp_abort_code code, const char *why)
 {
@@ -234,9 +256,7 @@ dpsctp_sm_apply(struct dpsctp_assoc *a, const struct dpsctp_sm_input *in,
 		case DPSCTP_CMD_PEER_COOKIE:
 			if (apply_peer_cookie(a, in, x->u.cookie.cookie, x->u.cookie.init,
 				    x->u.cookie.params, x->u.cookie.restart) != 0) {
-				dpsctp_assoc_end(a, DPSCTP_ABORT_NO_MEMORY, true,
-					DPSCTP_CAUSE_OUT_OF_RESOURCE, NULL, 0, NULL, 0,
-					DPSCTP_EV_COMM_LOST);
+				no_memory_for_cookie(a);
 				return DPSCTP_DISP_GONE;
 			}
 			break;
