@@ -81,7 +81,7 @@ dpsctp_assoc_release(struct dpsctp_assoc *a)
 {
 	struct dpsctp_endpoint *ep = a->ep;
 
-	if (ep->cb.assoc_free != NULL)
+	if (ep->cb.assoc_free != NULL && a->announced)
 		ep->cb.assoc_free(ep->cb.ctx, a);
 	dpsctp_ep_unlink(ep, a);
 	dpsctp_outq_teardown(a, false, 0);
@@ -110,6 +110,7 @@ dpsctp_assoc_set_state(struct dpsctp_assoc *a, enum dpsctp_state s)
 	if (from == s)
 		return;
 	a->state = s;
+	a->announced = true;
 	if (a->ep->cb.state_change != NULL)
 		a->ep->cb.state_change(a->ep->cb.ctx, a, from, s);
 }
@@ -165,6 +166,7 @@ dpsctp_assoc_shutdown_progress(struct dpsctp_assoc *a, uint64_t now)
 void
 dpsctp_assoc_event(struct dpsctp_assoc *a, const struct dpsctp_event *ev)
 {
+	a->announced = true;
 	if (a->ep->cb.event != NULL)
 		a->ep->cb.event(a->ep->cb.ctx, a, ev);
 }

@@ -57,6 +57,7 @@ struct dpsctp_assoc {
 	struct dpsctp_assoc *next; /* endpoint list */
 	uint32_t id;
 	enum dpsctp_state state;
+	bool announced; /* a callback named it: assoc_free is owed */
 
 	/* tags (5.1, 5.2.2) */
 	uint32_t local_vtag;

@@ -67,6 +67,9 @@ apply_peer_cookie(struct dpsctp_assoc *a, const struct dpsctp_sm_input *in,
 	const struct dpsctp_init_params *p, bool restart)
 {
 	unsigned int t;
+	/* data already flowed (5.2.4 B on an established association): what was sent under the
+	 * old sequence numbers fails, as on a restart, rather than being forgotten */
+	bool data_flowed = a->outq.cap != 0 || a->tsnmap.n_new != 0 || a->tsnmap.n_dup != 0;
 
 	if (restart) {
 		/* 5.2.4 A: a new incarnation of the peer: all timers, counters and queued control
@@ -90,7 +93,7 @@ apply_peer_cookie(struct dpsctp_assoc *a, const struct dpsctp_sm_input *in,
 	a->mis = min16(ck->mis, init->os);
 	take_peer_addrs(a, &in->path->remote, p);
 	a->primary = *in->path;
-	return dpsctp_assoc_data_setup(a, restart);
+	return dpsctp_assoc_data_setup(a, restart || data_flowed);
 }
 
 /*
