@@ -4,7 +4,8 @@
  * connecting one (A) and a listening one (B), joined by two one-way links in virtual time. The
  * input is an operation stream (fuzz_engine.h): time passes, packets are delivered, lost,
  * duplicated, reordered, mutated or replayed, raw and crafted packets are injected, user
- * primitives are called, endpoints restart, allocations fail.
+ * primitives are called, messages are sent and read (slowly, with cfg.rcv_app_window),
+ * endpoints restart, allocations fail.
  *
  * Besides "never crash, never leak, never touch memory it does not own", it checks what must
  * hold whatever the peer or the network does (abort() on violation, so libFuzzer reports it):
@@ -18,7 +19,22 @@
  *  - a deadline due now is expired at once (engine.h), and expire leaves none in the past;
  *  - the primitives return what engine.h documents, in the state they were called in;
  *  - every byte allocated is freed with the size it was allocated with, and nothing is live
- *    after dpsctp_endpoint_destroy.
+ *    after dpsctp_endpoint_destroy;
+ *  - data transfer keeps the API's word: dpsctp_assoc_send returns what engine.h says for the
+ *    state, the stream, the message size and the free send buffer; deliveries of two messages
+ *    never interleave, each lands on a live association and an inbound stream; PARTIAL_DELIVERY
+ *    comes only for a partly delivered message and a released association holds none;
+ *    SEND_FAILED gives back the message as it was sent, once; SENDER_DRY comes once per
+ *    accepted data; the counters (messages sent, failed, delivered; DATA and SACK chunks
+ *    output) match what was seen; flight <= bytes held <= send buffer and bytes accepted, cwnd
+ *    >= MTU, our window <= a_rwnd less what the application has not read.
+ *  - on an honest network (no packet altered or forged that an endpoint then processed;
+ *    loss, duplication, reordering, replay and restarts are honest), every message is
+ *    delivered intact (stream, order flag and every byte), at most once, in order within its
+ *    sender's ordered stream, never after SEND_FAILED said it was never sent, and once its
+ *    sender holds nothing any more, every message it accepted was delivered or reported failed.
+ *    An association that comes back with the tags of a closed one (a replayed COOKIE ECHO
+ *    within the cookie's life, which RFC 9260 allows) lifts the at-most-once and order checks.
  * Set DPSCTP_FUZZ_TRACE=1 to print what happens (operations, packets, upcalls) to stderr.
  */
 #include <errno.h>
@@ -28,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "assoc.h"
 #include "chunk.h"
 #include "engine.h"
 #include "packet.h"
@@ -48,6 +65,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define RUN_STEPS 64   /* steps of FE_OP_RUN */
 #define DRAIN_MAX 1024 /* packets one drain may produce before it is a livelock */
 #define MAX_JUMP (3600ull * 1000 * DPSCTP_MS)
+#define MAX_MSGS 16384   /* messages numbered per direction */
+#define ORDER_SLOTS 4096 /* (sender association, stream) pairs whose order is checked */
+#define MAX_TAGS 64      /* tag pairs remembered per endpoint */
 #define HDR_MAGIC 0x5eed5eedu
 
 #define CHECK(cond)                                \
@@ -73,6 +93,7 @@ static int trace = -1;
 
 struct pkt {
 	size_t len;
+	bool forged;             /* altered or forged: the data in it is not checked */
 	struct dpsctp_path path; /* as the sender output it */
 	uint8_t buf[PKT_MAX];
 };
@@ -86,10 +107,39 @@ struct queue {
 struct track {
 	struct dpsctp_assoc *a;
 	uint32_t id;
+	uint32_t uid; /* unique in the run: the sender of a message */
 	enum dpsctp_state st;
 	bool up;               /* COMM_UP seen */
 	unsigned int terminal; /* COMM_LOST / CANT_STR_ASSOC / SHUTDOWN_COMP seen */
+	/* data it sent */
+	uint64_t nsent;        /* messages accepted */
+	uint64_t nsettled;     /* of those, delivered or reported failed */
+	uint64_t sent_bytes;   /* bytes accepted */
+	uint64_t failed_bytes; /* bytes reported failed */
+	bool dry_armed;        /* data accepted since the last SENDER_DRY */
+	/* data it received */
+	uint64_t held; /* delivered bytes the application has not read (rcv_app_window) */
+	bool in_msg;   /* a message is partly delivered */
+	bool known;    /* ...and it is one of ours: idx, ri valid */
+	uint32_t idx;  /* its number */
+	uint32_t off;  /* its bytes delivered so far */
+	struct dpsctp_rcvinfo ri; /* of its first deliver call */
 };
+
+/* A message sent, by number (its PPID and send context) in its direction. */
+struct msg {
+	uint32_t len;
+	uint32_t uid; /* sender association */
+	uint64_t lifetime;
+	uint16_t sid;
+	uint16_t flags; /* DPSCTP_SND_* */
+	uint8_t st;     /* MSG_* */
+};
+
+#define MSG_STARTED 0x01   /* its first byte was delivered */
+#define MSG_DELIVERED 0x02 /* its last byte was delivered */
+#define MSG_FAILED 0x04    /* SEND_FAILED */
+#define MSG_UNSENT 0x08    /* SEND_FAILED said it was never transmitted */
 
 struct fuzz;
 
@@ -101,10 +151,16 @@ struct node {
 	uint16_t port;
 	bool listen;
 	bool hold; /* output is not called */
+	bool slow; /* the application reads only on FE_OP_CONSUME */
 	struct dpsctp_proto_config cfg;
 	bool destroying;
 	bool overflow;      /* more associations than MAX_TRACK: lookups are not checked */
 	uint64_t nin, nout; /* packets given to input / taken from output since creation */
+	/* since creation: successful sends, SEND_FAILED events, deliver calls with eor, DATA
+	 * and SACK chunks output */
+	uint64_t nsend, nfailed, neor, ndata, nsack;
+	uint64_t tags[MAX_TAGS]; /* tag pairs of associations that came up */
+	unsigned int ntags;
 	struct track t[MAX_TRACK];
 	unsigned int nt;
 };
@@ -131,10 +187,27 @@ struct fuzz {
 	struct queue hist[2]; /* last packets delivered, newest first */
 	struct pkt *free_pkts[POOL];
 	unsigned int nfree;
+	bool forged;      /* an endpoint processed an altered or forged packet */
+	bool resurrected; /* an association came up with the tags of an earlier one */
+	bool unordered;   /* too many (sender, stream) pairs: order not checked */
+	uint32_t next_uid;
+	uint32_t run;     /* run number (order table entries of other runs are stale) */
+	uint32_t nmsg[2]; /* messages numbered in each direction (0: A->B) */
 };
+
+struct order_slot {
+	uint32_t run;
+	uint32_t uid;
+	uint16_t sid;
+	uint32_t next; /* the lowest message number it may deliver next */
+};
+
+static struct msg msgs[2][MAX_MSGS];
+static struct order_slot order[ORDER_SLOTS];
 
 static struct pkt pool[POOL];
 static struct fuzz fz;
+static uint32_t runs;
 
 /* ---- input ---- */
 
@@ -268,6 +341,89 @@ touch(const uint8_t *p, size_t n)
 	(void)sink;
 }
 
+/* ---- messages ---- */
+
+/* Bytes 8w..8w+7 of message @p idx of direction @p dir (byte k is bits 8k..8k+7). */
+static uint64_t
+msg_word(unsigned int dir, uint32_t idx, uint32_t w)
+{
+	uint64_t z = ((uint64_t)idx << 32 | w) + (dir != 0 ? 0x5555555555555555ull : 0) +
+		0x9e3779b97f4a7c15ull;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static void
+msg_fill(unsigned int dir, uint32_t idx, uint8_t *p, size_t len)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if ((i & 7) == 0)
+			v = msg_word(dir, idx, (uint32_t)(i / 8));
+		p[i] = (uint8_t)(v >> (8 * (i & 7)));
+	}
+}
+
+/* Are the @p n bytes at @p p bytes @p off.. of message @p idx? */
+static bool
+msg_match(unsigned int dir, uint32_t idx, uint64_t off, const uint8_t *p, size_t n)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++, off++) {
+		if (i == 0 || (off & 7) == 0)
+			v = msg_word(dir, idx, (uint32_t)(off / 8));
+		if (p[i] != (uint8_t)(v >> (8 * (off & 7))))
+			return false;
+	}
+	return true;
+}
+
+/* The order entry of the ordered stream @p sid of sender @p uid; NULL when the table is full.
+ * Open addressing; entries of earlier runs count as free (nothing is removed within a run). */
+static struct order_slot *
+order_slot(struct fuzz *f, uint32_t uid, uint16_t sid)
+{
+	uint32_t h = (uid * 0x9e3779b1u) ^ (sid * 0x85ebca6bu);
+	unsigned int i;
+
+	for (i = 0; i < ORDER_SLOTS; i++) {
+		struct order_slot *o = &order[(h + i) & (ORDER_SLOTS - 1)];
+
+		if (o->run != f->run) {
+			o->run = f->run;
+			o->uid = uid;
+			o->sid = sid;
+			o->next = 0;
+			return o;
+		}
+		if (o->uid == uid && o->sid == sid)
+			return o;
+	}
+	return NULL;
+}
+
+static struct track *track_by_uid(struct node *nd, uint32_t uid);
+
+/* Message @p m of direction @p dir was delivered or failed (@p bit): the first of these
+ * settles it for its sender. */
+static void
+msg_settle(struct fuzz *f, unsigned int dir, struct msg *m, uint8_t bit)
+{
+	if ((m->st & (MSG_DELIVERED | MSG_FAILED)) == 0) {
+		struct track *t = track_by_uid(&f->node[dir], m->uid);
+
+		if (t != NULL)
+			t->nsettled++;
+	}
+	m->st |= bit;
+}
+
 /* ---- callbacks ---- */
 
 /* RFC 9260 figure 3, plus 5.2.4 A (a restart re-enters ESTABLISHED from a shutdown state
@@ -303,6 +459,17 @@ track_find(struct node *nd, const struct dpsctp_assoc *a)
 
 	for (i = 0; i < nd->nt; i++)
 		if (nd->t[i].a == a)
+			return &nd->t[i];
+	return NULL;
+}
+
+static struct track *
+track_by_uid(struct node *nd, uint32_t uid)
+{
+	unsigned int i;
+
+	for (i = 0; i < nd->nt; i++)
+		if (nd->t[i].uid == uid)
 			return &nd->t[i];
 	return NULL;
 }
@@ -356,12 +523,168 @@ cb_state(void *ctx, struct dpsctp_assoc *a, enum dpsctp_state from, enum dpsctp_
 		memset(t, 0, sizeof(*t));
 		t->a = a;
 		t->id = dpsctp_assoc_id(a);
+		t->uid = ++nd->f->next_uid;
 	} else {
 		/* from the state it was in; nothing comes back from CLOSED */
 		CHECK(t->st == from);
 		CHECK(from != DPSCTP_CLOSED);
 	}
 	t->st = to;
+}
+
+/* An association came up (or restarted) with these tags: the same pair as an earlier one of
+ * this endpoint means a replayed COOKIE ECHO brought a closed association back (RFC 9260 5.1.5
+ * bounds that by the cookie's life), and replayed DATA may then be delivered again. */
+static void
+tags_seen(struct node *nd, struct dpsctp_assoc *a)
+{
+	struct dpsctp_assoc_status s;
+	uint64_t pair;
+	unsigned int i;
+
+	dpsctp_assoc_get_status(a, &s);
+	pair = (uint64_t)s.local_vtag << 32 | s.peer_vtag;
+	for (i = 0; i < nd->ntags; i++) {
+		if (nd->tags[i] == pair) {
+			TRACE("    %s#%u came back with old tags\n", nd->name, dpsctp_assoc_id(a));
+			nd->f->resurrected = true;
+			return;
+		}
+	}
+	if (nd->ntags < MAX_TAGS)
+		nd->tags[nd->ntags++] = pair;
+	else
+		nd->f->resurrected = true; /* no longer known */
+}
+
+/* SEND_FAILED: the message as it was sent, once, from the association that sent it. */
+static void
+ev_send_failed(struct node *nd, struct track *t, const struct dpsctp_event *ev)
+{
+	struct fuzz *f = nd->f;
+	unsigned int dir = nd == &f->node[1]; /* what A sends goes A->B (direction 0) */
+	uint32_t idx = ev->u.send_failed.info.context;
+	uint32_t len = (uint32_t)ev->u.send_failed.len;
+	struct msg *m;
+
+	TRACE("    %s#%u event SEND_FAILED #%u %s error=%u len=%zu\n", nd->name, t->id, idx,
+		ev->u.send_failed.flags == DPSCTP_DATA_UNSENT ? "unsent" : "sent",
+		ev->u.send_failed.error, ev->u.send_failed.len);
+	CHECK(ev->u.send_failed.flags == DPSCTP_DATA_UNSENT ||
+		ev->u.send_failed.flags == DPSCTP_DATA_SENT);
+	CHECK(ev->u.send_failed.data != NULL && ev->u.send_failed.len > 0);
+	touch(ev->u.send_failed.data, ev->u.send_failed.len);
+	CHECK(idx < f->nmsg[dir]);
+	m = &msgs[dir][idx];
+	CHECK(m->uid == t->uid);
+	CHECK((m->st & MSG_FAILED) == 0);
+	CHECK(ev->u.send_failed.len == m->len);
+	CHECK(ev->u.send_failed.info.sid == m->sid && ev->u.send_failed.info.flags == m->flags);
+	CHECK(ev->u.send_failed.info.ppid == idx && ev->u.send_failed.info.lifetime == m->lifetime);
+	CHECK(msg_match(dir, idx, 0, ev->u.send_failed.data, len));
+	if (ev->u.send_failed.flags == DPSCTP_DATA_UNSENT) {
+		/* never transmitted: never delivered either */
+		if (!f->forged)
+			CHECK((m->st & MSG_STARTED) == 0);
+		m->st |= MSG_UNSENT;
+	}
+	t->failed_bytes += m->len;
+	msg_settle(f, dir, m, MSG_FAILED);
+}
+
+/*
+ * User data: pieces of one message at a time, each checked against what its sender sent (on an
+ * honest network; its number is its PPID).
+ */
+static void
+cb_deliver(void *ctx, struct dpsctp_assoc *a, const struct dpsctp_rcvinfo *ri,
+	const struct dpsctp_iov *iov, unsigned int iovcnt, bool eor)
+{
+	struct node *nd = ctx;
+	struct fuzz *f = nd->f;
+	unsigned int dir = nd == &f->node[0]; /* what A receives came B->A (direction 1) */
+	struct dpsctp_assoc_status s;
+	struct msg *m = NULL;
+	struct track *t;
+	size_t n = 0;
+	unsigned int i;
+
+	CHECK(a != NULL && ri != NULL && iovcnt > 0 && iov != NULL);
+	CHECK(!nd->destroying);
+	CHECK(ri->assoc_id == dpsctp_assoc_id(a));
+	for (i = 0; i < iovcnt; i++) {
+		touch(iov[i].base, iov[i].len);
+		n += iov[i].len;
+	}
+	/* each call carries the payload of one chunk at least, and no DATA chunk is empty */
+	CHECK(n > 0);
+	if (eor)
+		nd->neor++;
+	TRACE("    %s#%u deliver sid=%u ssn=%u ppid=%u tsn=%u%s %zu bytes%s\n", nd->name,
+		dpsctp_assoc_id(a), ri->sid, ri->ssn, ri->ppid, ri->tsn,
+		(ri->flags & DPSCTP_SND_UNORDERED) != 0 ? " unordered" : "", n, eor ? " eor" : "");
+	t = track_find(nd, a);
+	if (t == NULL) {
+		CHECK(nd->overflow);
+		return;
+	}
+	CHECK(t->st != DPSCTP_CLOSED);
+	dpsctp_assoc_get_status(a, &s);
+	CHECK(ri->sid < s.inbound_streams);
+	if (nd->cfg.rcv_app_window)
+		t->held += n;
+	if (!t->in_msg) {
+		t->in_msg = true;
+		t->ri = *ri;
+		t->off = 0;
+		t->idx = ri->ppid;
+		t->known = !f->forged;
+		if (t->known) {
+			CHECK(ri->ppid < f->nmsg[dir]);
+			m = &msgs[dir][ri->ppid];
+			CHECK(m->sid == ri->sid);
+			CHECK((m->flags & DPSCTP_SND_UNORDERED) ==
+				(ri->flags & DPSCTP_SND_UNORDERED));
+			CHECK((m->st & MSG_UNSENT) == 0);
+			if (!f->resurrected) {
+				/* at most once */
+				CHECK((m->st & MSG_STARTED) == 0);
+				/* in order within the sender's ordered stream */
+				if ((m->flags & DPSCTP_SND_UNORDERED) == 0 && !f->unordered) {
+					struct order_slot *o = order_slot(f, m->uid, m->sid);
+
+					if (o == NULL) {
+						f->unordered = true;
+					} else {
+						CHECK(ri->ppid >= o->next);
+						o->next = ri->ppid + 1;
+					}
+				}
+			}
+			m->st |= MSG_STARTED;
+		}
+	} else {
+		/* engine.h: calls for two messages never interleave */
+		CHECK(ri->sid == t->ri.sid && ri->ssn == t->ri.ssn && ri->tsn == t->ri.tsn &&
+			ri->ppid == t->ri.ppid && ri->flags == t->ri.flags);
+		if (t->known && !f->forged)
+			m = &msgs[dir][t->idx];
+	}
+	if (m != NULL) {
+		CHECK(n <= m->len - t->off);
+		for (i = 0; i < iovcnt; i++) {
+			CHECK(msg_match(dir, t->idx, t->off, iov[i].base, iov[i].len));
+			t->off += (uint32_t)iov[i].len;
+		}
+		if (eor) {
+			CHECK(t->off == m->len);
+			msg_settle(f, dir, m, MSG_DELIVERED);
+		}
+	} else {
+		t->off += (uint32_t)n;
+	}
+	if (eor)
+		t->in_msg = false;
 }
 
 static void
@@ -373,6 +696,8 @@ cb_event(void *ctx, struct dpsctp_assoc *a, const struct dpsctp_event *ev)
 	CHECK(a != NULL && ev != NULL);
 	CHECK(ev->assoc_id == dpsctp_assoc_id(a));
 	CHECK(ev->type >= DPSCTP_EV_ASSOC_CHANGE && ev->type <= DPSCTP_EV_SENDER_DRY);
+	if (ev->type == DPSCTP_EV_SEND_FAILED)
+		nd->nfailed++;
 	t = track_find(nd, a);
 	if (t == NULL) {
 		CHECK(nd->overflow);
@@ -391,9 +716,15 @@ cb_event(void *ctx, struct dpsctp_assoc *a, const struct dpsctp_event *ev)
 			CHECK(ev->u.assoc_change.outbound_streams >= 1);
 			CHECK(ev->u.assoc_change.inbound_streams >= 1);
 			t->up = true;
+			tags_seen(nd, a);
 			break;
 		case DPSCTP_EV_RESTART:
 			CHECK(t->st == DPSCTP_ESTABLISHED && t->up);
+			/* the old incarnation's partial delivery was reported before; what it
+			 * delivered no longer counts against the window */
+			CHECK(!t->in_msg);
+			t->held = 0;
+			tags_seen(nd, a);
 			break;
 		case DPSCTP_EV_COMM_LOST:
 			CHECK(t->st == DPSCTP_CLOSED && t->up && t->terminal == 0);
@@ -425,6 +756,25 @@ cb_event(void *ctx, struct dpsctp_assoc *a, const struct dpsctp_event *ev)
 		TRACE("    %s#%u event ADAPTATION 0x%08x\n", nd->name, t->id, ev->u.adaptation.ind);
 		CHECK(t->st == DPSCTP_ESTABLISHED);
 		break;
+	case DPSCTP_EV_SEND_FAILED:
+		ev_send_failed(nd, t, ev);
+		break;
+	case DPSCTP_EV_SENDER_DRY:
+		TRACE("    %s#%u event SENDER_DRY\n", nd->name, t->id);
+		/* once per accepted data, after a SACK */
+		CHECK(t->up && t->dry_armed);
+		t->dry_armed = false;
+		break;
+	case DPSCTP_EV_PARTIAL_DELIVERY:
+		TRACE("    %s#%u event PARTIAL_DELIVERY sid=%u ssn=%u\n", nd->name, t->id,
+			ev->u.partial_delivery.sid, ev->u.partial_delivery.ssn);
+		CHECK(ev->u.partial_delivery.indication == DPSCTP_PARTIAL_DELIVERY_ABORTED);
+		/* only for a message partly delivered, and it is that one */
+		CHECK(t->in_msg && ev->u.partial_delivery.sid == t->ri.sid);
+		CHECK((t->ri.flags & DPSCTP_SND_UNORDERED) != 0 ||
+			ev->u.partial_delivery.ssn == t->ri.ssn);
+		t->in_msg = false;
+		break;
 	default:
 		TRACE("    %s#%u event %d\n", nd->name, t->id, ev->type);
 		break;
@@ -447,9 +797,11 @@ cb_free(void *ctx, struct dpsctp_assoc *a)
 	if (nd->destroying) {
 		CHECK(t->terminal == 0);
 	} else {
-		/* released by the protocol: it went to CLOSED and the user was told, once */
+		/* released by the protocol: it went to CLOSED and the user was told, once; a
+		 * partial delivery was reported aborted */
 		CHECK(t->st == DPSCTP_CLOSED);
 		CHECK(t->terminal == 1);
+		CHECK(!t->in_msg);
 	}
 	memmove(t, t + 1, (size_t)(&nd->t[nd->nt] - (t + 1)) * sizeof(*t));
 	nd->nt--;
@@ -488,7 +840,7 @@ addr6(struct dpsctp_addr *a, uint8_t last)
 }
 
 static void
-node_config(struct node *nd, uint8_t bits, bool listen)
+node_config(struct node *nd, uint8_t bits, uint8_t dbits, bool listen)
 {
 	struct dpsctp_proto_config *c = &nd->cfg;
 
@@ -526,6 +878,23 @@ node_config(struct node *nd, uint8_t bits, bool listen)
 		c->valid_cookie_life = 4 * DPSCTP_MS;
 	}
 	nd->listen = (bits & FE_CFG_FLIP_LISTEN) ? !listen : listen;
+	c->rcv_app_window = (dbits & FE_DCFG_APP_WINDOW) != 0;
+	if (dbits & FE_DCFG_SMALL_RWND)
+		c->a_rwnd = 4000;
+	if (dbits & FE_DCFG_SMALL_SNDBUF)
+		c->sndbuf = 6000;
+	if (dbits & FE_DCFG_SACK_NOW)
+		c->sack_delay = 0;
+	if (dbits & FE_DCFG_PD)
+		c->pd_point = 700;
+	if (dbits & FE_DCFG_SMALL_MTU)
+		c->pmtu = 576;
+	c->nodelay = (dbits & FE_DCFG_NODELAY) != 0;
+	if (dbits & FE_DCFG_SLOW_SACK) {
+		c->max_burst = 1;
+		c->sack_freq = 4;
+		c->sack_delay = 500 * DPSCTP_MS;
+	}
 }
 
 static void
@@ -534,6 +903,7 @@ node_create(struct fuzz *f, struct node *nd)
 	static const struct dpsctp_callbacks cb_proto = {
 		.event = cb_event,
 		.state_change = cb_state,
+		.deliver = cb_deliver,
 		.assoc_free = cb_free,
 	};
 	struct dpsctp_callbacks cb = cb_proto;
@@ -552,6 +922,13 @@ node_create(struct fuzz *f, struct node *nd)
 	nd->overflow = false;
 	nd->nin = 0;
 	nd->nout = 0;
+	nd->nsend = 0;
+	nd->nfailed = 0;
+	nd->neor = 0;
+	nd->ndata = 0;
+	nd->nsack = 0;
+	nd->ntags = 0;
+	nd->slow = nd->cfg.rcv_app_window;
 	rc = dpsctp_endpoint_create(&env, &cb, &p, f->now, &nd->ep);
 	CHECK(rc == 0 || (rc == -ENOMEM && f->heap.failed > failed));
 	if (rc != 0)
@@ -574,6 +951,37 @@ node_destroy(struct node *nd)
 	nd->overflow = false;
 }
 
+/* The sender's and receiver's figures of one association. */
+static void
+track_check_data(struct fuzz *f, struct node *nd, struct track *t)
+{
+	const struct dpsctp_proto_config *c = &nd->cfg;
+	struct dpsctp_path_info pi;
+	size_t free_now;
+
+	dpsctp_assoc_path_info(t->a, &pi);
+	free_now = dpsctp_assoc_sndbuf_free(t->a);
+	TRACE("    %s#%u cwnd=%u ssthresh=%u flight=%u unacked=%u queued=%u peer_rwnd=%u rwnd=%u "
+	      "rto=%llu ms held=%llu\n",
+		nd->name, t->id, pi.cwnd, pi.ssthresh, pi.flight, pi.unacked, pi.queued,
+		pi.peer_rwnd, pi.rwnd, (unsigned long long)(pi.rto / DPSCTP_MS),
+		(unsigned long long)t->held);
+	/* what is held was accepted and neither acknowledged nor failed; what flies is held */
+	CHECK(pi.queued <= c->sndbuf);
+	CHECK(pi.queued <= t->sent_bytes - t->failed_bytes);
+	CHECK(free_now == c->sndbuf - pi.queued);
+	CHECK(pi.flight <= pi.queued);
+	CHECK((uint64_t)pi.flight <= (uint64_t)pi.unacked * DPSCTP_MAX_PACKET);
+	CHECK(pi.mtu >= 576 && pi.cwnd >= pi.mtu);
+	/* our window: a_rwnd less what is held, including what the application has not read */
+	CHECK(pi.rwnd <= c->a_rwnd);
+	if (c->rcv_app_window)
+		CHECK(t->held >= c->a_rwnd ? pi.rwnd == 0 : pi.rwnd <= c->a_rwnd - t->held);
+	/* nothing held any more: every message was delivered or reported failed */
+	if (pi.queued == 0 && !f->forged && !f->node[0].overflow && !f->node[1].overflow)
+		CHECK(t->nsettled == t->nsent);
+}
+
 /* What the engine says must match what the callbacks said. */
 static void
 node_check(struct fuzz *f, struct node *nd)
@@ -586,6 +994,17 @@ node_check(struct fuzz *f, struct node *nd)
 	st = dpsctp_endpoint_stats(nd->ep);
 	CHECK(st->packets_in == nd->nin && st->packets_out == nd->nout);
 	CHECK(st->packets_in >= st->drops[DPSCTP_DROP_MALFORMED]);
+	/* data counters: what the API calls and the callbacks saw, what output carried */
+	CHECK(st->msgs_sent == nd->nsend);
+	CHECK(st->msgs_failed == nd->nfailed);
+	CHECK(st->msgs_delivered == nd->neor);
+	CHECK(st->data_out + st->retrans_t3 + st->retrans_fast == nd->ndata);
+	/* a SACK may wait in the reply queue (flushed for a receive burst) while output is held,
+	 * or be dropped there (too large for the buffer, no memory): counted, never output */
+	CHECK(nd->nsack <= st->sacks_out);
+	CHECK(st->sacks_out <= nd->nsack + st->drops[DPSCTP_DROP_QUEUE_FULL] +
+			st->drops[DPSCTP_DROP_NO_MEMORY] + (nd->hold ? DPSCTP_REPLY_QUEUE : 0));
+	CHECK(st->sacks_express <= st->sacks_in);
 	/* expire leaves nothing due (settle() ran it for a deadline due now): a caller looping
 	 * on the deadline would spin */
 	CHECK(dpsctp_endpoint_next_deadline(nd->ep) > f->now);
@@ -615,6 +1034,7 @@ node_check(struct fuzz *f, struct node *nd)
 			CHECK(!t->up);
 		}
 		CHECK(s.rto > 0);
+		track_check_data(f, nd, t);
 	}
 }
 
@@ -693,6 +1113,12 @@ check_output(struct node *nd, const uint8_t *buf, size_t n, const struct dpsctp_
 	p = pi.chunks;
 	while (dpsctp_chunk_next(&p, pi.end, &c) == 1) {
 		CHECK(dpsctp_chunk_decode(&c, &v) == 0);
+		if (c.type == DPSCTP_CHUNK_DATA) {
+			nd->ndata++;
+			CHECK(v.data.payload_len > 0);
+		} else if (c.type == DPSCTP_CHUNK_SACK) {
+			nd->nsack++;
+		}
 		if (c.type == DPSCTP_CHUNK_INIT || c.type == DPSCTP_CHUNK_INIT_ACK) {
 			/* 3.3.2, 3.3.3: a non-zero Initiate Tag, streams in both directions */
 			CHECK(v.init.init_tag != 0 && v.init.os != 0 && v.init.mis != 0);
@@ -717,6 +1143,7 @@ enqueue(struct fuzz *f, unsigned int dir, const uint8_t *buf, size_t n,
 	p = pkt_get(f);
 	memcpy(p->buf, buf, n);
 	p->len = n;
+	p->forged = false;
 	p->path = *path;
 	q->p[q->n++] = p;
 }
@@ -753,12 +1180,14 @@ drain_all(struct fuzz *f)
 	drain(f, 1);
 }
 
-/* Hand @p n bytes to endpoint @p side, from an exact-size heap copy. */
+/* Hand @p n bytes to endpoint @p side, from an exact-size heap copy; @p forged: they are not
+ * what an endpoint sent (then, unless discarded whole, received data is no longer checked). */
 static void
 input_to(struct fuzz *f, unsigned int side, const uint8_t *data, size_t n,
-	const struct dpsctp_path *path)
+	const struct dpsctp_path *path, bool forged)
 {
 	struct node *nd = &f->node[side];
+	bool was_forged;
 	uint8_t *copy;
 	int rc;
 
@@ -768,11 +1197,18 @@ input_to(struct fuzz *f, unsigned int side, const uint8_t *data, size_t n,
 	CHECK(copy != NULL);
 	memcpy(copy, data, n);
 	render(side == 0 ? ">A" : ">B", copy, n);
+	/* data delivered from it is not checked; a packet discarded whole delivered none */
+	was_forged = f->forged;
+	f->forged |= forged;
 	rc = dpsctp_endpoint_input(nd->ep, copy, n, path, f->now);
 	nd->nin++;
 	CHECK(rc >= 0 && rc <= DPSCTP_DROP_COUNT);
-	if (rc > 0)
+	if (rc > 0) {
 		TRACE("    dropped: %s\n", dpsctp_drop_name((enum dpsctp_drop)(rc - 1)));
+		f->forged = was_forged;
+	} else if (forged && !was_forged) {
+		TRACE("    a forged packet was taken: received data is no longer checked\n");
+	}
 	free(copy);
 	drain_all(f);
 }
@@ -815,7 +1251,7 @@ deliver(struct fuzz *f, unsigned int dir, unsigned int idx)
 	q_remove(&f->q[dir], at);
 	path.local = p->path.remote;
 	path.remote = p->path.local;
-	input_to(f, !dir, p->buf, p->len, &path);
+	input_to(f, !dir, p->buf, p->len, &path, p->forged);
 	if (h->n == HIST)
 		pkt_put(f, h->p[--h->n]);
 	q_insert(h, 0, p);
@@ -929,6 +1365,8 @@ mutate(struct fuzz *f, unsigned int op, unsigned int dir, unsigned int idx)
 	uint8_t m, k, field;
 	size_t n;
 
+	if (p != NULL)
+		p->forged = true;
 	switch (op) {
 	case FE_OP_FLIP:
 		off = rd16(f);
@@ -1023,7 +1461,7 @@ op_inject(struct fuzz *f, unsigned int from, unsigned int variant)
 	size_t n = rdbytes(f, buf, rd16(f));
 
 	inject_path(f, from, variant, &path);
-	input_to(f, !from, buf, n, &path);
+	input_to(f, !from, buf, n, &path, true);
 }
 
 static void
@@ -1077,7 +1515,7 @@ op_craft(struct fuzz *f, unsigned int from)
 		n += DPSCTP_CHUNK_HDR_LEN + ((len + 3) & ~(size_t)3);
 	}
 	inject_path(f, from, mode >> 4, &path);
-	input_to(f, !from, buf, n, &path);
+	input_to(f, !from, buf, n, &path, true);
 }
 
 static void
@@ -1126,6 +1564,7 @@ op_shutdown(struct fuzz *f, unsigned int side, unsigned int idx)
 {
 	struct node *nd = &f->node[side];
 	struct track *t = track_pick(nd, idx);
+	struct dpsctp_path_info pi;
 	enum dpsctp_state st;
 	uint32_t id;
 	int rc;
@@ -1134,6 +1573,7 @@ op_shutdown(struct fuzz *f, unsigned int side, unsigned int idx)
 		return;
 	st = t->st;
 	id = t->id;
+	dpsctp_assoc_path_info(t->a, &pi);
 	rc = dpsctp_assoc_shutdown(t->a, f->now);
 	TRACE("  %s#%u shutdown -> %d\n", nd->name, id, rc);
 	t = track_by_id(nd, id);
@@ -1144,7 +1584,9 @@ op_shutdown(struct fuzz *f, unsigned int side, unsigned int idx)
 		CHECK(dpsctp_endpoint_assoc_by_id(nd->ep, id) == NULL);
 		break;
 	case DPSCTP_ESTABLISHED:
-		CHECK(rc == 0 && t != NULL && t->st == DPSCTP_SHUTDOWN_SENT);
+		/* 9.2: SHUTDOWN once all data is acknowledged, SHUTDOWN-PENDING until then */
+		CHECK(rc == 0 && t != NULL);
+		CHECK(t->st == (pi.queued == 0 ? DPSCTP_SHUTDOWN_SENT : DPSCTP_SHUTDOWN_PENDING));
 		break;
 	default:
 		CHECK(rc == -ENOTCONN && t != NULL && t->st == st);
@@ -1186,6 +1628,158 @@ op_abort(struct fuzz *f, unsigned int side, unsigned int idx)
 	}
 }
 
+/* The return of dpsctp_assoc_send: engine.h's reasons, in the state the call was made in. */
+static void
+send_check(struct fuzz *f, struct node *nd, enum dpsctp_state st, uint16_t sid, uint16_t os,
+	size_t len, size_t free_before, uint64_t failed, int rc)
+{
+	bool nomem = rc == -ENOMEM && f->heap.failed > failed;
+
+	switch (st) {
+	case DPSCTP_COOKIE_WAIT:
+	case DPSCTP_COOKIE_ECHOED:
+		/* streams are not negotiated yet: the number asked for bounds sid */
+		CHECK(rc == 0 || rc == -EINVAL || rc == -EMSGSIZE || rc == -EAGAIN || nomem);
+		break;
+	case DPSCTP_ESTABLISHED:
+		if (sid >= os)
+			CHECK(rc == -EINVAL);
+		else if (len > nd->cfg.sndbuf)
+			CHECK(rc == -EMSGSIZE);
+		else if (len > free_before)
+			CHECK(rc == -EAGAIN);
+		else
+			CHECK(rc == 0 || nomem);
+		break;
+	default:
+		/* 9.2: no new data once a shutdown began */
+		CHECK(rc == -ESHUTDOWN);
+		break;
+	}
+	if (rc == -EMSGSIZE)
+		CHECK(len > nd->cfg.sndbuf);
+	if (rc == -EAGAIN)
+		CHECK(len > free_before && len <= nd->cfg.sndbuf);
+}
+
+/* FE_OP_SEND: numbered messages whose bytes come from their number. */
+static void
+op_send(struct fuzz *f, unsigned int side, unsigned int idx)
+{
+	static const uint64_t lifetimes[4] = {0, 1 * DPSCTP_MS, 100 * DPSCTP_MS, 2000 * DPSCTP_MS};
+	struct node *nd = &f->node[side];
+	uint8_t sidb = rd8(f), fl = rd8(f);
+	uint32_t len = fe_send_len(rd16(f));
+	unsigned int count = 1u << (fl >> 5), i;
+	struct track *t = track_pick(nd, idx);
+	struct dpsctp_sndinfo si;
+	uint8_t *buf;
+	int rc;
+
+	if (t == NULL)
+		return;
+	memset(&si, 0, sizeof(si));
+	si.sid = sidb == 255 ? 65535 : sidb;
+	si.flags = (uint16_t)(((fl & FE_SEND_UNORDERED) != 0 ? DPSCTP_SND_UNORDERED : 0) |
+		((fl & FE_SEND_SACK_NOW) != 0 ? DPSCTP_SND_SACK_IMMEDIATELY : 0));
+	si.lifetime = lifetimes[(fl >> 2) & 3];
+	if (fl & FE_SEND_BAD) {
+		static const uint8_t one = 1;
+
+		/* no data, no length, no sndinfo: refused whatever the state */
+		switch (len % 3) {
+		case 0:
+			rc = dpsctp_assoc_send(t->a, &si, NULL, len, f->now);
+			break;
+		case 1:
+			rc = dpsctp_assoc_send(t->a, &si, &one, 0, f->now);
+			break;
+		default:
+			rc = dpsctp_assoc_send(t->a, NULL, &one, 1, f->now);
+			break;
+		}
+		TRACE("  %s#%u bad send -> %d\n", nd->name, t->id, rc);
+		CHECK(rc == -EINVAL);
+		return;
+	}
+	for (i = 0; i < count && f->nmsg[side] < MAX_MSGS; i++) {
+		uint32_t n = f->nmsg[side];
+		struct dpsctp_assoc_status s;
+		uint64_t failed = f->heap.failed;
+		size_t free_before = dpsctp_assoc_sndbuf_free(t->a);
+		struct msg *m;
+
+		dpsctp_assoc_get_status(t->a, &s);
+		si.ppid = n;
+		si.context = n;
+		/* from an exact-size heap copy, freed at once: the engine keeps its own */
+		buf = malloc(len);
+		CHECK(buf != NULL);
+		msg_fill(side, n, buf, len);
+		rc = dpsctp_assoc_send(t->a, &si, buf, len, f->now);
+		free(buf);
+		TRACE("  %s#%u send #%u sid=%u%s len=%u life=%llu ms -> %d\n", nd->name, t->id, n,
+			si.sid, (si.flags & DPSCTP_SND_UNORDERED) != 0 ? " unordered" : "", len,
+			(unsigned long long)(si.lifetime / DPSCTP_MS), rc);
+		/* no callback runs in a send: the track stays where it is */
+		send_check(f, nd, t->st, si.sid, s.outbound_streams, len, free_before, failed, rc);
+		if (rc != 0)
+			break;
+		CHECK(dpsctp_assoc_sndbuf_free(t->a) == free_before - len);
+		m = &msgs[side][n];
+		m->len = len;
+		m->uid = t->uid;
+		m->lifetime = si.lifetime;
+		m->sid = si.sid;
+		m->flags = si.flags;
+		m->st = 0;
+		f->nmsg[side]++;
+		nd->nsend++;
+		t->nsent++;
+		t->sent_bytes += len;
+		t->dry_armed = true;
+	}
+}
+
+/* The application of @p nd reads @p n bytes of what @p t delivered. */
+static void
+consume(struct fuzz *f, struct node *nd, struct track *t, uint64_t n)
+{
+	TRACE("  %s#%u consume %llu of %llu\n", nd->name, t->id, (unsigned long long)n,
+		(unsigned long long)t->held);
+	dpsctp_assoc_consume(t->a, (size_t)n, f->now);
+	if (nd->cfg.rcv_app_window)
+		t->held = n >= t->held ? 0 : t->held - n;
+}
+
+static void
+op_consume(struct fuzz *f, unsigned int side, unsigned int idx)
+{
+	struct node *nd = &f->node[side];
+	uint16_t n = rd16(f);
+	struct track *t = track_pick(nd, idx);
+
+	if (t != NULL)
+		consume(f, nd, t, n == 0xffff ? t->held : n);
+}
+
+/* A reader that keeps up reads everything delivered once an operation is done. */
+static void
+read_all(struct fuzz *f)
+{
+	unsigned int i, k;
+
+	for (i = 0; i < 2; i++) {
+		struct node *nd = &f->node[i];
+
+		if (nd->ep == NULL || nd->slow || !nd->cfg.rcv_app_window)
+			continue;
+		for (k = 0; k < nd->nt; k++)
+			if (nd->t[k].held > 0)
+				consume(f, nd, &nd->t[k], nd->t[k].held);
+	}
+}
+
 static void
 op_replay(struct fuzz *f, unsigned int dir, unsigned int idx)
 {
@@ -1198,7 +1792,7 @@ op_replay(struct fuzz *f, unsigned int dir, unsigned int idx)
 	p = h->p[idx % h->n];
 	path.local = p->path.remote;
 	path.remote = p->path.local;
-	input_to(f, !dir, p->buf, p->len, &path);
+	input_to(f, !dir, p->buf, p->len, &path, p->forged);
 }
 
 static void
@@ -1236,6 +1830,9 @@ static const char *const op_names[FE_OP_COUNT] = {
 	[FE_OP_ALLOC_FAIL] = "alloc-fail",
 	[FE_OP_REPLAY] = "replay",
 	[FE_OP_HOLD] = "hold",
+	[FE_OP_SEND] = "send",
+	[FE_OP_CONSUME] = "consume",
+	[FE_OP_READER] = "reader",
 };
 
 static void
@@ -1277,6 +1874,7 @@ one_op(struct fuzz *f, uint8_t b)
 			struct pkt *c = pkt_get(f);
 
 			c->len = p->len;
+			c->forged = p->forged;
 			c->path = p->path;
 			memcpy(c->buf, p->buf, p->len);
 			q_insert(&f->q[side], at + 1, c);
@@ -1343,9 +1941,20 @@ one_op(struct fuzz *f, uint8_t b)
 	case FE_OP_HOLD:
 		nd->hold = idx & 1;
 		break;
+	case FE_OP_SEND:
+		op_send(f, side, idx);
+		break;
+	case FE_OP_CONSUME:
+		op_consume(f, side, idx);
+		break;
+	case FE_OP_READER:
+		nd->slow = idx & 1;
+		break;
 	default:
 		break;
 	}
+	drain_all(f);
+	read_all(f);
 	drain_all(f);
 	settle(f);
 	node_check(f, &f->node[0]);
@@ -1362,6 +1971,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (trace < 0)
 		trace = getenv("DPSCTP_FUZZ_TRACE") != NULL && *getenv("DPSCTP_FUZZ_TRACE") != '0';
 	memset(f, 0, sizeof(*f));
+	f->run = ++runs;
 	memcpy(hdr, data, size < FE_HDR_LEN ? size : FE_HDR_LEN);
 	f->in = size < FE_HDR_LEN ? data + size : data + FE_HDR_LEN;
 	f->end = data + size;
@@ -1376,12 +1986,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	f->node[0].name = "A";
 	addr4(&f->node[0].addr, 1);
 	f->node[0].port = 5000;
-	node_config(&f->node[0], hdr[8], false);
+	node_config(&f->node[0], hdr[8], hdr[10], false);
 	f->node[1].f = f;
 	f->node[1].name = "B";
 	addr4(&f->node[1].addr, 2);
 	f->node[1].port = 5001;
-	node_config(&f->node[1], hdr[9], true);
+	node_config(&f->node[1], hdr[9], hdr[11], true);
 	node_create(f, &f->node[0]);
 	node_create(f, &f->node[1]);
 

@@ -11,6 +11,8 @@
  *   bytes 0-7   seed of the PRNG behind env->random (little endian)
  *   byte  8     configuration of A (FE_CFG_* bits)
  *   byte  9     configuration of B
+ *   byte  10    data transfer configuration of A (FE_DCFG_* bits)
+ *   byte  11    data transfer configuration of B
  *   then        operations, each an op byte and its arguments (big endian); missing bytes
  *               read as zero and the input ends with the first operation that runs past it.
  *
@@ -21,8 +23,10 @@
 #ifndef DPSCTP_TESTS_FUZZ_ENGINE_H
 #define DPSCTP_TESTS_FUZZ_ENGINE_H
 
+#include <stdint.h>
+
 /** Bytes before the first operation. */
-#define FE_HDR_LEN 10
+#define FE_HDR_LEN 12
 
 /* Configuration bits (byte 8 for A, byte 9 for B). */
 #define FE_CFG_FAST 0x01         /**< RTO 100 ms (50..800), HB 1 s, T5 guard 4 s */
@@ -33,6 +37,16 @@
 #define FE_CFG_FEW_STREAMS 0x20  /**< OS 2, MIS 1 */
 #define FE_CFG_FLIP_LISTEN 0x40  /**< A listens from the start / B does not */
 #define FE_CFG_TINY_TIMERS 0x80  /**< RTO 1 ms (max 3), HB 2 ms, T5 5 ms, cookie life 4 ms */
+
+/* Data transfer configuration bits (byte 10 for A, byte 11 for B); 0: the engine defaults. */
+#define FE_DCFG_APP_WINDOW 0x01   /**< rcv_app_window; the reader starts slow (FE_OP_READER) */
+#define FE_DCFG_SMALL_RWND 0x02   /**< a_rwnd 4000 (so the partial delivery point is 2000) */
+#define FE_DCFG_SMALL_SNDBUF 0x04 /**< sndbuf 6000 */
+#define FE_DCFG_SACK_NOW 0x08     /**< sack_delay 0: a SACK for every packet with DATA */
+#define FE_DCFG_PD 0x10           /**< pd_point 700 */
+#define FE_DCFG_SMALL_MTU 0x20    /**< pmtu 576 */
+#define FE_DCFG_NODELAY 0x40      /**< nodelay */
+#define FE_DCFG_SLOW_SACK 0x80    /**< max_burst 1, sack_freq 4, sack_delay 500 ms */
 
 /** Side bit of the op byte: B (or the link B->A). */
 #define FE_B 0x80
@@ -122,8 +136,49 @@ enum fe_op {
 	 * and control chunks pile up in the engine
 	 */
 	FE_OP_HOLD,
+	/**
+	 * u8 sid, u8 flags (FE_SEND_*), u16 size (fe_send_len): the side sends messages on
+	 * association idx; sid 255 is 65535. Every message is numbered in its direction; the
+	 * number is its PPID and its bytes come from it (fuzz_engine.c, msg_word)
+	 */
+	FE_OP_SEND,
+	/**
+	 * u16 n: the side's application reads n bytes (0xffff: all it holds) of what association
+	 * idx delivered (dpsctp_assoc_consume; only counts with FE_DCFG_APP_WINDOW)
+	 */
+	FE_OP_CONSUME,
+	/**
+	 * idx & 1: the side's application reads only when told (FE_OP_CONSUME); else it reads
+	 * everything delivered after each operation
+	 */
+	FE_OP_READER,
 	FE_OP_COUNT
 };
+
+/* FE_OP_SEND flags. */
+#define FE_SEND_UNORDERED 0x01 /**< DPSCTP_SND_UNORDERED */
+#define FE_SEND_SACK_NOW 0x02  /**< DPSCTP_SND_SACK_IMMEDIATELY */
+/** lifetime (bits 2-3): 0 none, 1 1 ms, 2 100 ms, 3 2 s */
+#define FE_SEND_LIFE(n) ((uint8_t)(((n)&3) << 2))
+#define FE_SEND_BAD 0x10 /**< a call refused with -EINVAL: no data, no length or no sndinfo */
+/** count (bits 5-7): 1 << n messages, numbered consecutively; stops at the first refusal */
+#define FE_SEND_COUNT(n) ((uint8_t)(((n)&7) << 5))
+
+/** FE_OP_SEND size: bits 14-15 pick a scale (1-256, 1-4096, 1-16384, 1-65533 bytes). */
+static inline uint32_t
+fe_send_len(uint16_t v)
+{
+	switch (v >> 14) {
+	case 0:
+		return 1u + (v & 0xffu);
+	case 1:
+		return 1u + (v & 0xfffu);
+	case 2:
+		return 1u + (v & 0x3fffu);
+	default:
+		return 1u + 4u * (v & 0x3fffu);
+	}
+}
 
 /* FE_OP_SET_VTAG / FE_OP_CRAFT verification tag modes (bits 0-1) and assoc (bits 6-7). */
 #define FE_VTAG_ZERO 0  /**< 0 */

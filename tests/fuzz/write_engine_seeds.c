@@ -3,7 +3,10 @@
  * Writes the seed corpus of the engine fuzzer (fuzz_engine.c): operation streams for the
  * scenarios the engine must get right - handshake and shutdown, each packet of them lost once,
  * INIT collisions, aborts from either side, peer restarts, timeouts, stale cookies, crafted and
- * corrupted packets, allocation failures. Usage: write_engine_seeds DIR (scripts/fuzz.sh --seeds
+ * corrupted packets, allocation failures; data transfer both ways with loss, reordering,
+ * duplication, fast and timer retransmission, fragmentation, streams and unordered messages,
+ * lifetimes, full send buffers, slow readers and zero windows, partial delivery, data across
+ * shutdown, abort and restart. Usage: write_engine_seeds DIR (scripts/fuzz.sh --seeds
  * runs it). Run a seed with DPSCTP_FUZZ_TRACE=1 through replay_engine to see what it does.
  */
 #include <stdint.h>
@@ -43,8 +46,9 @@ put32(struct seed *s, uint32_t v)
 	put16(s, (uint16_t)v);
 }
 
+/* A seed with data transfer configurations (FE_DCFG_*) @p d_a and @p d_b. */
 static void
-begin(struct seed *s, uint64_t rng, uint8_t cfg_a, uint8_t cfg_b)
+begin_d(struct seed *s, uint64_t rng, uint8_t cfg_a, uint8_t cfg_b, uint8_t d_a, uint8_t d_b)
 {
 	unsigned int i;
 
@@ -53,6 +57,14 @@ begin(struct seed *s, uint64_t rng, uint8_t cfg_a, uint8_t cfg_b)
 		put8(s, (uint8_t)(rng >> (8 * i)));
 	put8(s, cfg_a);
 	put8(s, cfg_b);
+	put8(s, d_a);
+	put8(s, d_b);
+}
+
+static void
+begin(struct seed *s, uint64_t rng, uint8_t cfg_a, uint8_t cfg_b)
+{
+	begin_d(s, rng, cfg_a, cfg_b, 0, 0);
 }
 
 static void
@@ -122,6 +134,41 @@ abort_(struct seed *s, unsigned int side, const char *reason)
 		put8(s, (uint8_t)*reason++);
 }
 
+/* FE_OP_SEND: 1 << @p logn messages of @p len bytes (rounded up to a multiple of 4 plus 1
+ * above 16384) on stream @p sid of the side's association @p idx. */
+static void
+send_n(struct seed *s, unsigned int side, unsigned int idx, uint8_t sid, uint8_t flags,
+	unsigned int logn, uint32_t len)
+{
+	uint16_t v;
+
+	if (len <= 256)
+		v = (uint16_t)(len - 1);
+	else if (len <= 4096)
+		v = (uint16_t)(0x4000 | (len - 1));
+	else if (len <= 16384)
+		v = (uint16_t)(0x8000 | (len - 1));
+	else
+		v = (uint16_t)(0xc000 | ((len + 2) / 4));
+	op(s, FE_OP_SEND, side, idx);
+	put8(s, sid);
+	put8(s, (uint8_t)(flags | FE_SEND_COUNT(logn)));
+	put16(s, v);
+}
+
+static void
+send1(struct seed *s, unsigned int side, uint32_t len)
+{
+	send_n(s, side, 0, 0, 0, 0, len);
+}
+
+static void
+consume(struct seed *s, unsigned int side, uint16_t n)
+{
+	op(s, FE_OP_CONSUME, side, 0);
+	put16(s, n);
+}
+
 /* A's association to B, up. */
 static void
 handshake(struct seed *s)
@@ -176,6 +223,341 @@ write_seed(const char *dir, const char *name, const struct seed *s)
 		return -1;
 	}
 	return fclose(f);
+}
+
+/* Data transfer scenarios. */
+static int
+data_seeds(const char *dir)
+{
+	/* clang-format off */
+	/* DATA chunks: an empty one (No User Data), one for stream 9 of 1 (Invalid Stream), a
+	 * B chunk then a second B chunk (6.9); a SACK acknowledging a TSN never sent */
+	static const uint8_t data_empty_v[] = {0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0};
+	static const uint8_t data_bad_sid_v[] = {0, 0, 0, 1, 0, 9, 0, 0, 0, 0, 0, 0, 'x', 'y'};
+	static const uint8_t sack_beyond_v[] = {0x7f, 0xff, 0xff, 0xff, 0, 1, 0, 0, 0, 0, 0, 0};
+	static const uint8_t sack_gaps_v[] = {0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 1,
+		0, 2, 0, 3, 0, 6, 0, 9, 0, 0, 0, 5};
+	/* clang-format on */
+	struct seed s;
+	int rc = 0;
+	int i;
+
+	/* one message each way, then a graceful shutdown */
+	begin(&s, 100, 0, 0);
+	handshake(&s);
+	send1(&s, A, 100);
+	run(&s);
+	send1(&s, B, 1400);
+	run(&s);
+	timeout(&s);
+	shutdown_(&s, A);
+	run(&s);
+	rc |= write_seed(dir, "data-one-each-way", &s);
+
+	/* many messages both ways, in bursts, across streams; delayed SACKs by timer */
+	begin(&s, 101, FE_CFG_NO_HB, FE_CFG_NO_HB);
+	handshake(&s);
+	send_n(&s, A, 0, 0, 0, 4, 1000);
+	send_n(&s, B, 0, 1, 0, 3, 300);
+	run_timers(&s);
+	send_n(&s, A, 0, 2, 0, 5, 60);
+	send_n(&s, A, 0, 3, FE_SEND_UNORDERED, 2, 5000);
+	run(&s);
+	timeout(&s);
+	run(&s);
+	shutdown_(&s, B);
+	run_timers(&s);
+	rc |= write_seed(dir, "data-bursts", &s);
+
+	/* a message in many fragments, one lost and retransmitted after T3-rtx */
+	begin(&s, 102, FE_CFG_FAST, FE_CFG_FAST);
+	handshake(&s);
+	send1(&s, A, 10000);
+	op(&s, FE_OP_DROP, AB, 1);
+	run(&s);
+	timeout(&s);
+	run(&s);
+	send1(&s, A, 40000);
+	run_timers(&s);
+	rc |= write_seed(dir, "data-fragments-t3", &s);
+
+	/* 7.2.4: the first DATA packet lost, the following ones acked with gap blocks: three
+	 * miss indications, fast retransmit, fast recovery */
+	begin_d(&s, 103, FE_CFG_NO_HB, FE_CFG_NO_HB, FE_DCFG_NODELAY, FE_DCFG_SACK_NOW);
+	handshake(&s);
+	send_n(&s, A, 0, 0, 0, 4, 1200);
+	drop(&s, AB);
+	for (i = 0; i < 10; i++) {
+		deliver(&s, AB);
+		deliver(&s, BA);
+	}
+	run(&s);
+	send_n(&s, A, 0, 0, 0, 3, 1200);
+	op(&s, FE_OP_DROP, AB, 2);
+	run(&s);
+	timeout(&s);
+	run(&s);
+	rc |= write_seed(dir, "data-fast-retransmit", &s);
+
+	/* streams and order: ordered and unordered on several streams, reordered on the link,
+	 * duplicated and replayed; sids beyond the streams (refused) */
+	begin(&s, 104, FE_CFG_FEW_STREAMS, 0);
+	handshake(&s);
+	send_n(&s, A, 0, 0, 0, 1, 200);
+	send_n(&s, A, 0, 1, FE_SEND_UNORDERED, 1, 200);
+	send_n(&s, A, 0, 1, 0, 0, 200);
+	send_n(&s, A, 0, 2, 0, 0, 200);
+	send_n(&s, A, 0, 255, 0, 0, 200);
+	send_n(&s, B, 0, 0, FE_SEND_UNORDERED, 2, 3000);
+	send_n(&s, B, 0, 1, 0, 0, 10);
+	op(&s, FE_OP_SWAP, AB, 0);
+	op(&s, FE_OP_DUP, BA, 1);
+	op(&s, FE_OP_SWAP, BA, 0);
+	run(&s);
+	op(&s, FE_OP_REPLAY, AB, 0);
+	op(&s, FE_OP_REPLAY, BA, 1);
+	run(&s);
+	timeout(&s);
+	run(&s);
+	rc |= write_seed(dir, "data-streams-order", &s);
+
+	/* messages sent while the handshake runs; one with a 1 ms lifetime that ends before its
+	 * first transmission (SEND_FAILED, unsent); others with lifetimes that do not */
+	begin(&s, 105, 0, 0);
+	associate(&s, A, 0, 0);
+	send_n(&s, A, 0, 0, FE_SEND_LIFE(1), 1, 500);
+	send_n(&s, A, 0, 1, FE_SEND_LIFE(3), 1, 500);
+	send_n(&s, A, 0, 9, 0, 0, 500);
+	deliver(&s, AB);
+	advance(&s, 10);
+	send_n(&s, A, 0, 2, FE_SEND_LIFE(2), 2, 500);
+	run(&s);
+	run_timers(&s);
+	rc |= write_seed(dir, "data-lifetime-before-up", &s);
+
+	/* a slow reader with a small window: B stops reading, A's data fills the window, zero
+	 * window probes; B reads a little, then keeps up */
+	begin_d(&s, 106, FE_CFG_FAST, FE_CFG_FAST, 0, FE_DCFG_APP_WINDOW | FE_DCFG_SMALL_RWND);
+	handshake(&s);
+	send_n(&s, A, 0, 0, 0, 3, 1000);
+	run(&s);
+	for (i = 0; i < 3; i++) {
+		timeout(&s);
+		run(&s);
+	}
+	consume(&s, B, 500);
+	run(&s);
+	consume(&s, B, 2000);
+	run(&s);
+	op(&s, FE_OP_READER, B, 0);
+	run_timers(&s);
+	rc |= write_seed(dir, "data-slow-reader", &s);
+
+	/* partial delivery: a 5000-byte message with pd_point 700 delivered piece by piece, then
+	 * the sender aborts (PARTIAL_DELIVERY aborted); again with unordered messages and a
+	 * restart of the sender (5.2.4 A on B) */
+	begin_d(&s, 107, FE_CFG_NO_HB, FE_CFG_NO_HB, 0, FE_DCFG_PD);
+	handshake(&s);
+	send1(&s, A, 5000);
+	deliver(&s, AB);
+	deliver(&s, BA);
+	run(&s);
+	send1(&s, A, 6000);
+	op(&s, FE_OP_DROP, AB, 2);
+	deliver(&s, AB);
+	deliver(&s, AB);
+	abort_(&s, A, "pd");
+	run(&s);
+	rc |= write_seed(dir, "data-partial-delivery-abort", &s);
+
+	begin_d(&s, 108, FE_CFG_NO_HB, FE_CFG_NO_HB, 0, FE_DCFG_PD | FE_DCFG_SMALL_RWND);
+	handshake(&s);
+	send_n(&s, A, 0, 0, FE_SEND_UNORDERED, 1, 4000);
+	op(&s, FE_OP_DROP, AB, 3);
+	deliver(&s, AB);
+	deliver(&s, AB);
+	op(&s, FE_OP_RESTART, A, 0);
+	associate(&s, A, 0, 0);
+	run(&s);
+	send1(&s, A, 3000);
+	run_timers(&s);
+	rc |= write_seed(dir, "data-partial-delivery-restart", &s);
+
+	/* a small send buffer: refused messages (-EAGAIN, -EMSGSIZE), room again after SACKs;
+	 * calls that are refused whatever the state */
+	begin_d(&s, 109, 0, 0, FE_DCFG_SMALL_SNDBUF, 0);
+	handshake(&s);
+	send_n(&s, A, 0, 0, 0, 3, 2000);
+	send1(&s, A, 7000);
+	send_n(&s, A, 0, 0, FE_SEND_BAD, 0, 3);
+	send_n(&s, A, 0, 0, FE_SEND_BAD, 0, 4);
+	send_n(&s, A, 0, 0, FE_SEND_BAD, 0, 5);
+	run(&s);
+	send_n(&s, A, 0, 0, 0, 2, 2000);
+	run(&s);
+	timeout(&s);
+	rc |= write_seed(dir, "data-sndbuf-full", &s);
+
+	/* 9.2 with data: shutdown while data is outstanding (SHUTDOWN-PENDING), the peer's
+	 * data in SHUTDOWN-RECEIVED, sends refused once a shutdown began */
+	begin(&s, 110, 0, 0);
+	handshake(&s);
+	send_n(&s, A, 0, 0, 0, 2, 3000);
+	send_n(&s, B, 0, 0, 0, 2, 3000);
+	shutdown_(&s, A);
+	send1(&s, A, 10);
+	deliver(&s, AB);
+	deliver(&s, BA);
+	send1(&s, B, 10);
+	run(&s);
+	timeout(&s);
+	run_timers(&s);
+	rc |= write_seed(dir, "data-shutdown-pending", &s);
+
+	/* data lost and abort: queued and outstanding messages reported failed */
+	begin(&s, 111, 0, 0);
+	handshake(&s);
+	send_n(&s, A, 0, 0, 0, 4, 1000);
+	deliver(&s, AB);
+	drop(&s, AB);
+	abort_(&s, A, "bye");
+	run(&s);
+	rc |= write_seed(dir, "data-abort-queued", &s);
+
+	/* the peer restarts with data outstanding both ways: 5.2.4 A fails what had TSNs,
+	 * queued messages go to the new incarnation */
+	begin(&s, 112, 0, 0);
+	handshake(&s);
+	send_n(&s, B, 0, 0, 0, 3, 1000);
+	send_n(&s, A, 0, 0, 0, 1, 1000);
+	deliver(&s, BA);
+	op(&s, FE_OP_HOLD, B, 1);
+	send_n(&s, B, 0, 1, 0, 2, 100);
+	op(&s, FE_OP_RESTART, A, 0);
+	associate(&s, A, 0, 0);
+	op(&s, FE_OP_HOLD, B, 0);
+	run(&s);
+	send1(&s, A, 100);
+	run_timers(&s);
+	rc |= write_seed(dir, "data-restart", &s);
+
+	/* a 576-byte path MTU: more fragments; a large message larger than the window */
+	begin_d(&s, 113, 0, 0, FE_DCFG_SMALL_MTU, FE_DCFG_SMALL_MTU | FE_DCFG_SMALL_RWND);
+	handshake(&s);
+	send1(&s, A, 3000);
+	send1(&s, B, 3000);
+	run(&s);
+	send1(&s, A, 9000);
+	run_timers(&s);
+	rc |= write_seed(dir, "data-small-mtu", &s);
+
+	/* allocations refused while sending and receiving */
+	begin(&s, 114, 0, 0);
+	handshake(&s);
+	op(&s, FE_OP_ALLOC_FAIL, A, 0);
+	put8(&s, 1);
+	send1(&s, A, 100);
+	send_n(&s, A, 0, 0, 0, 1, 100);
+	op(&s, FE_OP_ALLOC_FAIL, A, 0);
+	put8(&s, 1);
+	deliver(&s, AB);
+	run(&s);
+	timeout(&s);
+	op(&s, FE_OP_ALLOC_FAIL, A, 1);
+	put8(&s, 0);
+	send_n(&s, B, 0, 0, 0, 1, 2000);
+	run_timers(&s);
+	rc |= write_seed(dir, "data-alloc-failures", &s);
+
+	/* delayed SACKs: the SACK timer, one SACK per four packets, Max.Burst 1; the I bit */
+	begin_d(&s, 115, FE_CFG_NO_HB, FE_CFG_NO_HB, FE_DCFG_SLOW_SACK, FE_DCFG_SLOW_SACK);
+	handshake(&s);
+	send1(&s, A, 100);
+	run(&s);
+	timeout(&s);
+	run(&s);
+	send_n(&s, A, 0, 0, FE_SEND_SACK_NOW, 3, 1400);
+	run(&s);
+	timeout(&s);
+	run(&s);
+	rc |= write_seed(dir, "data-delayed-sack", &s);
+
+	/* crafted DATA and SACK chunks: an empty DATA chunk (ABORT, No User Data); a stream out
+	 * of range (Invalid Stream); a SACK with gap blocks; a SACK beyond what was sent (ABORT) */
+	begin(&s, 116, 0, FE_CFG_FEW_STREAMS);
+	handshake(&s);
+	send_n(&s, A, 0, 0, 0, 2, 300);
+	craft(&s, B, FE_VTAG_LOCAL, 1);
+	chunk(&s, 3, 0, sack_gaps_v, sizeof(sack_gaps_v));
+	craft(&s, A, FE_VTAG_LOCAL, 1);
+	chunk(&s, 0, 3, data_bad_sid_v, sizeof(data_bad_sid_v));
+	run(&s);
+	craft(&s, B, FE_VTAG_LOCAL, 1);
+	chunk(&s, 3, 0, sack_beyond_v, sizeof(sack_beyond_v));
+	run(&s);
+	handshake(&s);
+	craft(&s, A, FE_VTAG_LOCAL, 1);
+	chunk(&s, 0, 3, data_empty_v, sizeof(data_empty_v));
+	run(&s);
+	rc |= write_seed(dir, "data-craft", &s);
+
+	/* DATA mutated on the link: a flipped payload byte, a changed stream, a cut chunk */
+	begin(&s, 117, 0, 0);
+	handshake(&s);
+	send_n(&s, A, 0, 0, 0, 2, 800);
+	op(&s, FE_OP_FLIP, AB, 0);
+	put16(&s, 40);
+	put8(&s, 0x01);
+	op(&s, FE_OP_SET16, AB, 1);
+	put16(&s, 20);
+	put16(&s, 7);
+	op(&s, FE_OP_TRUNCATE, AB, 2);
+	put16(&s, 500);
+	run_timers(&s);
+	rc |= write_seed(dir, "data-mutated", &s);
+
+	/* many one-byte messages: the TSN ring grows; a held output, then a burst */
+	begin_d(&s, 118, FE_CFG_NO_HB, FE_CFG_NO_HB, FE_DCFG_NODELAY, FE_DCFG_SACK_NOW);
+	handshake(&s);
+	op(&s, FE_OP_HOLD, A, 1);
+	for (i = 0; i < 4; i++)
+		send_n(&s, A, 0, (uint8_t)i, (uint8_t)(i & 1), 7, 1);
+	op(&s, FE_OP_HOLD, A, 0);
+	run(&s);
+	run(&s);
+	timeout(&s);
+	run(&s);
+	rc |= write_seed(dir, "data-many-small", &s);
+
+	/* the network loses everything for a while: T3-rtx backs off until the association is
+	 * declared dead (COMM_LOST, messages failed) */
+	begin(&s, 119, FE_CFG_FAST | FE_CFG_FEW_RETRANS, FE_CFG_FAST);
+	handshake(&s);
+	send_n(&s, A, 0, 0, 0, 2, 1000);
+	for (i = 0; i < 4; i++) {
+		drop(&s, AB);
+		drop(&s, AB);
+		timeout(&s);
+	}
+	run_timers(&s);
+	rc |= write_seed(dir, "data-t3-dead", &s);
+
+	/* B reads only when told, with the default window: consume in steps; tiny timers */
+	begin_d(&s, 120, FE_CFG_NO_HB, FE_CFG_NO_HB, FE_DCFG_APP_WINDOW, FE_DCFG_APP_WINDOW);
+	handshake(&s);
+	send_n(&s, A, 0, 0, 0, 3, 16000);
+	send_n(&s, B, 0, 0, 0, 1, 1000);
+	for (i = 0; i < 4; i++) {
+		run(&s);
+		timeout(&s);
+	}
+	consume(&s, A, 0xffff);
+	consume(&s, B, 30000);
+	run_timers(&s);
+	consume(&s, B, 0xffff);
+	run_timers(&s);
+	rc |= write_seed(dir, "data-app-window", &s);
+	return rc;
 }
 
 int
@@ -658,5 +1040,6 @@ main(int argc, char **argv)
 	run(&s);
 	rc |= write_seed(dir, "output-held", &s);
 
+	rc |= data_seeds(dir);
 	return rc == 0 ? 0 : 1;
 }
