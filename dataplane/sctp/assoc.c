@@ -609,7 +609,16 @@ dpsctp_assoc_output(struct dpsctp_assoc *a, uint8_t *buf, size_t cap, struct dps
 				if (sack)
 					dpsctp_rcv_put_sack(a, &w);
 				w.len += d.len;
+				sack = false;
+				reserve = 0;
 			}
+		}
+		/* a full-sized chunk does not fit beside the SACK: DATA goes alone and the SACK
+		 * keeps its timer (it must precede DATA, 6.10, so it cannot follow) */
+		if (reserve != 0) {
+			dpsctp_wbuf_init(&d, w.base + w.len, limit - w.len);
+			if (dpsctp_outq_fill(a, &d, now) > 0)
+				w.len += d.len;
 		}
 	}
 	if (w.len == DPSCTP_COMMON_HDR_LEN)

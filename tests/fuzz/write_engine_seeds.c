@@ -557,6 +557,18 @@ data_seeds(const char *dir)
 	consume(&s, B, 0xffff);
 	run_timers(&s);
 	rc |= write_seed(dir, "data-app-window", &s);
+
+	/* bulk data both ways at once, nothing lost: every DATA packet also carries (or waits
+	 * for) a delayed SACK */
+	begin(&s, 121, FE_CFG_NO_HB, FE_CFG_NO_HB);
+	handshake(&s);
+	send_n(&s, A, 0, 0, 0, 2, 16000);
+	send_n(&s, B, 0, 0, 0, 2, 16000);
+	for (i = 0; i < 6; i++) {
+		run(&s);
+		timeout(&s);
+	}
+	rc |= write_seed(dir, "data-bidirectional-bulk", &s);
 	return rc;
 }
 
