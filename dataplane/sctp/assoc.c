@@ -384,7 +384,9 @@ dpsctp_assoc_end(struct dpsctp_assoc *a, enum dpsctp_abort_code code, bool send_
 	else
 		ev.u.assoc_change.error = cause;
 	dpsctp_assoc_set_state(a, DPSCTP_CLOSED);
-	dpsctp_assoc_event(a, &ev);
+	/* an association no callback ever named (created and ended in one step) ends silently */
+	if (a->announced)
+		dpsctp_assoc_event(a, &ev);
 	/* RFC 6458 6.1.11: what will never be delivered is reported, message by message */
 	dpsctp_outq_teardown(a, true, cause);
 	dpsctp_rcv_teardown(a, true);

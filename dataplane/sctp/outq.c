@@ -576,6 +576,20 @@ dpsctp_outq_fill(struct dpsctp_assoc *a, struct dpsctp_wbuf *w, uint64_t now)
 	return n;
 }
 
+/* Chunk @p tsn was acknowledged: it ends the RTT measurement running on it (6.3.1 C5: only a
+ * chunk sent once gives an RTT). */
+static void
+rtt_acked(struct dpsctp_assoc *a, const struct dpsctp_tchunk *c, uint32_t tsn, uint64_t now)
+{
+	struct dpsctp_outq *q = &a->outq;
+
+	if (!q->rtt_pending || q->rtt_tsn != tsn)
+		return;
+	q->rtt_pending = false;
+	if (c->nsent == 1 && now >= q->rtt_sent)
+		dpsctp_rto_sample(&a->rto, now - q->rtt_sent);
+}
+
 /* Forget chunks up to @p cum (the cumulative ack moved there); returns bytes newly acked. */
 static uint32_t
 advance_cum(struct dpsctp_assoc *a, uint32_t cum, uint64_t now)
@@ -604,12 +618,7 @@ advance_cum(struct dpsctp_assoc *a, uint32_t cum, uint64_t now)
 		default:
 			break;
 		}
-		if (q->rtt_pending && q->rtt_tsn == tsn) {
-			q->rtt_pending = false;
-			/* 6.3.1 C5: only a chunk sent once gives an RTT */
-			if (c->nsent == 1 && now >= q->rtt_sent)
-				dpsctp_rto_sample(&a->rto, now - q->rtt_sent);
-		}
+		rtt_acked(a, c, tsn, now);
 		if (--m->chunks == 0)
 			msg_free(a, m);
 	}
@@ -662,11 +671,7 @@ take_gaps(struct dpsctp_assoc *a, const struct dpsctp_sack *s, uint64_t now, boo
 			q->nacked++;
 			*any_new = true;
 			*htna = tsn;
-			if (q->rtt_pending && q->rtt_tsn == tsn) {
-				q->rtt_pending = false;
-				if (c->nsent == 1 && now >= q->rtt_sent)
-					dpsctp_rto_sample(&a->rto, now - q->rtt_sent);
-			}
+			rtt_acked(a, c, tsn, now);
 		}
 	}
 	return acked;
@@ -795,12 +800,11 @@ dpsctp_outq_sack(struct dpsctp_assoc *a, const struct dpsctp_sack *s, uint64_t n
 	q->sack_seen = true;
 	cum_advanced = s->cum_tsn != q->cum_ack;
 	cum_moved = cum_advanced;
+	acked = cum_advanced ? advance_cum(a, s->cum_tsn, now) : 0;
 	if (s->ngaps == 0 && q->nacked == 0) {
 		/* the express path: a cumulative ack and nothing else to look at */
 		a->ep->stats.sacks_express++;
-		acked = cum_advanced ? advance_cum(a, s->cum_tsn, now) : 0;
 	} else {
-		acked = cum_advanced ? advance_cum(a, s->cum_tsn, now) : 0;
 		acked += take_gaps(a, s, now, &any_new, &htna, &highest);
 		if (q->nacked > 0)
 			reneged(a, now);

@@ -98,21 +98,12 @@ apply_peer_cookie(struct dpsctp_assoc *a, const struct dpsctp_sm_input *in,
 
 /*
  * No memory for the data path of an association a cookie set up: ABORT with Out of Resource.
- * One the user never heard of (a new association, still CLOSED) goes without an event; one in
- * the handshake fails to start; an established one (restart) is lost.
+ * One in the handshake fails to start; an established one (restart) is lost; a new one the user
+ * never heard of ends without an event (dpsctp_assoc_end).
  */
 static void
 no_memory_for_cookie(struct dpsctp_assoc *a)
 {
-	if (a->state == DPSCTP_CLOSED) {
-		uint8_t type = DPSCTP_CHUNK_ABORT;
-
-		a->ep->stats.aborts[DPSCTP_ABORT_NO_MEMORY]++;
-		dpsctp_ep_reply_ctrl(a->ep, a->peer_port, a->peer_vtag, &a->primary, &type, 1, 0,
-			DPSCTP_CAUSE_OUT_OF_RESOURCE, NULL, 0);
-		dpsctp_assoc_release(a);
-		return;
-	}
 	dpsctp_assoc_end(a, DPSCTP_ABORT_NO_MEMORY, true, DPSCTP_CAUSE_OUT_OF_RESOURCE, NULL, 0,
 		NULL, 0,
 		dpsctp_assoc_before_established(a) ? DPSCTP_EV_CANT_STR_ASSOC : DPSCTP_EV_COMM_LOST);
