@@ -67,8 +67,15 @@ dpsctp_assoc_new(struct dpsctp_endpoint *ep, uint64_t now)
 	a->state = DPSCTP_CLOSED;
 	for (t = 0; t < DPSCTP_TIMER_COUNT; t++)
 		a->deadline[t] = DPSCTP_NEVER;
-	dpsctp_rto_init(&a->rto, ep->cfg.rto_initial, ep->cfg.rto_min, ep->cfg.rto_max);
-	dpsctp_cc_init(&a->cc, ep->cfg.pmtu, ep->cfg.a_rwnd);
+	a->rto_initial = ep->cfg.rto_initial;
+	a->rto_min = ep->cfg.rto_min;
+	a->rto_max = ep->cfg.rto_max;
+	a->hb_interval = ep->cfg.hb_interval;
+	a->path_flags = ep->cfg.hb_interval == 0 ? DPSCTP_PF_HB_OFF : 0;
+	a->pmr = ep->cfg.path_max_retrans;
+	a->pfmr = ep->cfg.pf_threshold;
+	a->mtu_min = ep->cfg.pmtu;
+	a->ip_hdr_max = 20;
 	a->os_wanted = ep->cfg.os;
 	a->next = ep->assocs;
 	ep->assocs = a;
@@ -122,6 +129,7 @@ dpsctp_assoc_set_state(struct dpsctp_assoc *a, enum dpsctp_state s)
 int
 dpsctp_assoc_data_setup(struct dpsctp_assoc *a, bool restart)
 {
+	unsigned int i;
 	int rc;
 
 	if (restart) {
@@ -133,8 +141,13 @@ dpsctp_assoc_data_setup(struct dpsctp_assoc *a, bool restart)
 	}
 	if (rc == 0)
 		rc = dpsctp_rcv_setup(a);
-	dpsctp_cc_init(&a->cc, a->ep->cfg.pmtu, a->peer_rwnd);
-	a->deadline[DPSCTP_T3_RTX] = DPSCTP_NEVER;
+	for (i = 0; i < a->npaths; i++) {
+		struct dpsctp_tpath *p = &a->paths[i];
+
+		dpsctp_cc_init(&p->cc, p->cc.mtu, a->peer_rwnd);
+		p->t3 = DPSCTP_NEVER;
+		p->flight = 0;
+	}
 	a->deadline[DPSCTP_T_SACK] = DPSCTP_NEVER;
 	return rc;
 }
@@ -151,12 +164,14 @@ dpsctp_assoc_shutdown_progress(struct dpsctp_assoc *a, uint64_t now)
 		return;
 	if (a->state == DPSCTP_SHUTDOWN_PENDING) {
 		dpsctp_assoc_timer_stop(a, DPSCTP_T_HEARTBEAT);
+		a->ctrl = (uint8_t)dpsctp_paths_data(a);
 		a->pending |= DPSCTP_SEND_SHUTDOWN;
 		dpsctp_assoc_set_state(a, DPSCTP_SHUTDOWN_SENT);
 		dpsctp_assoc_timer_start(a, DPSCTP_T2_SHUTDOWN, now);
 		dpsctp_assoc_timer_start(a, DPSCTP_T5_GUARD, now);
 	} else if (a->state == DPSCTP_SHUTDOWN_RECEIVED) {
 		dpsctp_assoc_timer_stop(a, DPSCTP_T_HEARTBEAT);
+		a->ctrl = (uint8_t)dpsctp_paths_data(a);
 		a->pending |= DPSCTP_SEND_SHUTDOWN_ACK;
 		dpsctp_assoc_set_state(a, DPSCTP_SHUTDOWN_ACK_SENT);
 		dpsctp_assoc_timer_start(a, DPSCTP_T2_SHUTDOWN, now);
@@ -174,22 +189,31 @@ dpsctp_assoc_event(struct dpsctp_assoc *a, const struct dpsctp_event *ev)
 bool
 dpsctp_assoc_has_peer_addr(const struct dpsctp_assoc *a, const struct dpsctp_addr *addr)
 {
-	return dpsctp_addr_list_has(a->peer_addrs, a->npeer_addrs, addr);
+	return dpsctp_paths_find(a, addr) >= 0;
+}
+
+/* Handshake and shutdown chunks follow the control path (rotated on retransmission); the rest
+ * goes where data goes. */
+static bool
+ctrl_state(const struct dpsctp_assoc *a)
+{
+	return dpsctp_assoc_before_established(a) || a->state == DPSCTP_SHUTDOWN_SENT ||
+		a->state == DPSCTP_SHUTDOWN_ACK_SENT;
+}
+
+struct dpsctp_path
+dpsctp_assoc_ctrl_path(const struct dpsctp_assoc *a)
+{
+	return dpsctp_paths_get(a, ctrl_state(a) ? a->ctrl : a->data_path);
+}
+
+static uint64_t
+ctrl_rto(const struct dpsctp_assoc *a)
+{
+	return a->npaths > 0 ? a->paths[a->ctrl].rto.rto : a->rto_initial;
 }
 
 /* ---- timers ---- */
-
-/* 8.3: "On an idle destination address that is allowed to heartbeat, it is recommended that a
- * HEARTBEAT chunk is sent once per RTO of that destination address plus the protocol parameter
- * 'HB.interval', with jittering of +/- 50% of the RTO value". */
-static uint64_t
-hb_period(struct dpsctp_assoc *a)
-{
-	uint64_t rto = a->rto.rto;
-	uint64_t jitter = rto == 0 ? 0 : (uint64_t)dpsctp_assoc_random32(a->ep) % (rto + 1);
-
-	return a->ep->cfg.hb_interval + rto / 2 + jitter;
-}
 
 void
 dpsctp_assoc_timer_start(struct dpsctp_assoc *a, enum dpsctp_timer t, uint64_t now)
@@ -200,7 +224,7 @@ dpsctp_assoc_timer_start(struct dpsctp_assoc *a, enum dpsctp_timer t, uint64_t n
 		a->deadline[t] = now + a->ep->cfg.shutdown_guard;
 		break;
 	case DPSCTP_T_HEARTBEAT:
-		a->deadline[t] = a->ep->cfg.hb_interval == 0 ? DPSCTP_NEVER : now + hb_period(a);
+		dpsctp_paths_start(a, now);
 		break;
 	case DPSCTP_T_SACK:
 		a->deadline[t] = now + a->ep->cfg.sack_delay;
@@ -208,7 +232,7 @@ dpsctp_assoc_timer_start(struct dpsctp_assoc *a, enum dpsctp_timer t, uint64_t n
 	case DPSCTP_T_LIFETIME:
 		break;
 	default:
-		a->deadline[t] = now + a->rto.rto;
+		a->deadline[t] = now + ctrl_rto(a);
 		break;
 	}
 }
@@ -216,6 +240,8 @@ dpsctp_assoc_timer_start(struct dpsctp_assoc *a, enum dpsctp_timer t, uint64_t n
 void
 dpsctp_assoc_timer_stop(struct dpsctp_assoc *a, enum dpsctp_timer t)
 {
+	if (t == DPSCTP_T_HEARTBEAT)
+		dpsctp_paths_stop_heartbeats(a);
 	a->deadline[t] = DPSCTP_NEVER;
 	a->retrans[t] = 0;
 }
@@ -223,7 +249,7 @@ dpsctp_assoc_timer_stop(struct dpsctp_assoc *a, enum dpsctp_timer t)
 uint64_t
 dpsctp_assoc_next_deadline(const struct dpsctp_assoc *a)
 {
-	uint64_t d = DPSCTP_NEVER;
+	uint64_t d = dpsctp_paths_next_deadline(a);
 	unsigned int t;
 
 	for (t = 0; t < DPSCTP_TIMER_COUNT; t++)
@@ -243,9 +269,11 @@ t1_expired(struct dpsctp_assoc *a, enum dpsctp_timer t, uint64_t now)
 			false, 0, NULL, 0, NULL, 0, DPSCTP_EV_CANT_STR_ASSOC);
 		return false;
 	}
-	dpsctp_rto_backoff(&a->rto);
+	/* 6.3.3 E2 on the path used; 6.4: the retransmission tries the next address */
+	dpsctp_rto_backoff(&a->paths[a->ctrl].rto);
+	dpsctp_paths_ctrl_rotate(a);
 	a->pending |= t == DPSCTP_T1_INIT ? DPSCTP_SEND_INIT : DPSCTP_SEND_COOKIE_ECHO;
-	a->deadline[t] = now + a->rto.rto;
+	a->deadline[t] = now + ctrl_rto(a);
 	return true;
 }
 
@@ -261,31 +289,13 @@ t2_expired(struct dpsctp_assoc *a, uint64_t now)
 			DPSCTP_EV_COMM_LOST);
 		return false;
 	}
-	dpsctp_rto_backoff(&a->rto);
+	/* 8.2: an error on the path too; 6.4: the retransmission goes to an alternate */
+	dpsctp_rto_backoff(&a->paths[a->ctrl].rto);
+	dpsctp_path_strike(a, a->ctrl, now);
+	dpsctp_paths_ctrl_rotate(a);
 	a->pending |= a->state == DPSCTP_SHUTDOWN_SENT ? DPSCTP_SEND_SHUTDOWN :
 							 DPSCTP_SEND_SHUTDOWN_ACK;
-	a->deadline[DPSCTP_T2_SHUTDOWN] = now + a->rto.rto;
-	return true;
-}
-
-/* Heartbeat (8.3): an unanswered HEARTBEAT counts as an error and backs the RTO off; past
- * Association.Max.Retrans the association is lost (8.1). */
-static bool
-hb_expired(struct dpsctp_assoc *a, uint64_t now)
-{
-	if (a->hb_outstanding) {
-		dpsctp_rto_backoff(&a->rto);
-		if (++a->error_count > a->ep->cfg.assoc_max_retrans) {
-			dpsctp_assoc_end(a, DPSCTP_ABORT_HB_MAX_RETRANS, true, 0, NULL, 0, NULL, 0,
-				DPSCTP_EV_COMM_LOST);
-			return false;
-		}
-	}
-	a->ep->env.random(a->ep->env.ctx, &a->hb_nonce, sizeof(a->hb_nonce));
-	a->hb_outstanding = true;
-	a->hb_sent = now;
-	a->pending |= DPSCTP_SEND_HEARTBEAT;
-	a->deadline[DPSCTP_T_HEARTBEAT] = now + hb_period(a);
+	a->deadline[DPSCTP_T2_SHUTDOWN] = now + ctrl_rto(a);
 	return true;
 }
 
@@ -314,12 +324,6 @@ dpsctp_assoc_expire(struct dpsctp_assoc *a, uint64_t now)
 				DPSCTP_EV_COMM_LOST);
 			alive = false;
 			break;
-		case DPSCTP_T_HEARTBEAT:
-			alive = hb_expired(a, now);
-			break;
-		case DPSCTP_T3_RTX:
-			alive = dpsctp_outq_t3_expired(a, now);
-			break;
 		case DPSCTP_T_SACK:
 			a->pending |= DPSCTP_SEND_SACK;
 			break;
@@ -330,6 +334,7 @@ dpsctp_assoc_expire(struct dpsctp_assoc *a, uint64_t now)
 		if (!alive)
 			return;
 	}
+	dpsctp_paths_expire(a, now);
 }
 
 /* ---- ending ---- */
@@ -361,14 +366,15 @@ dpsctp_assoc_end(struct dpsctp_assoc *a, enum dpsctp_abort_code code, bool send_
 	ep->stats.aborts[code]++;
 	if (send_abort) {
 		uint8_t type = DPSCTP_CHUNK_ABORT;
+		struct dpsctp_path cp = dpsctp_assoc_ctrl_path(a);
 
 		/* 8.4 rule 3 / 8.5.1: without the peer's tag (COOKIE-WAIT) our own tag with the T bit
 		 * is all we can send */
 		if (a->peer_vtag != 0)
-			dpsctp_ep_reply_ctrl(ep, a->peer_port, a->peer_vtag, &a->primary, &type, 1, 0,
-				cause, data, len);
+			dpsctp_ep_reply_ctrl(ep, a->peer_port, a->peer_vtag, &cp, &type, 1, 0, cause,
+				data, len);
 		else
-			dpsctp_ep_reply_ctrl(ep, a->peer_port, a->local_vtag, &a->primary, &type, 1,
+			dpsctp_ep_reply_ctrl(ep, a->peer_port, a->local_vtag, &cp, &type, 1,
 				DPSCTP_CHUNK_FLAG_T, cause, data, len);
 	}
 	memset(&ev, 0, sizeof(ev));
@@ -401,9 +407,9 @@ dpsctp_assoc_close(struct dpsctp_assoc *a, bool send_shutdown_complete)
 
 	if (send_shutdown_complete) {
 		uint8_t type = DPSCTP_CHUNK_SHUTDOWN_COMPLETE;
+		struct dpsctp_path cp = dpsctp_assoc_ctrl_path(a);
 
-		dpsctp_ep_reply_ctrl(ep, a->peer_port, a->peer_vtag, &a->primary, &type, 1, 0, 0,
-			NULL, 0);
+		dpsctp_ep_reply_ctrl(ep, a->peer_port, a->peer_vtag, &cp, &type, 1, 0, 0, NULL, 0);
 	}
 	memset(&ev, 0, sizeof(ev));
 	ev.type = DPSCTP_EV_ASSOC_CHANGE;
@@ -434,6 +440,9 @@ put_init(struct dpsctp_assoc *a, struct dpsctp_wbuf *w)
 	struct dpsctp_local_params lp = {
 		.addrs = ep->addrs,
 		.naddrs = ep->naddrs,
+		.peer = a->npaths > 0 ? &a->paths[a->ctrl].remote : NULL,
+		.peer_v4 = true,
+		.peer_v6 = true,
 		.cookie_preservative_ms = a->preservative_ms,
 		.has_adaptation = ep->cfg.has_adaptation,
 		.adaptation = ep->cfg.adaptation_ind,
@@ -446,28 +455,6 @@ put_init(struct dpsctp_assoc *a, struct dpsctp_wbuf *w)
 		rc = dpsctp_local_params_build(w, &lp);
 	if (rc == 0)
 		rc = dpsctp_chunk_end(w, mark);
-	return rc;
-}
-
-static int
-put_heartbeat(struct dpsctp_assoc *a, struct dpsctp_wbuf *w)
-{
-	struct dpsctp_heartbeat hb = {0};
-	uint8_t info[33];
-	size_t mark;
-	int rc;
-
-	dpsctp_put_be64(info, a->hb_nonce);
-	dpsctp_put_be64(info + 8, a->hb_sent);
-	info[16] = a->primary.remote.family;
-	memcpy(info + 17, a->primary.remote.bytes, 16);
-	rc = dpsctp_heartbeat_begin(w, &hb, &mark);
-	if (rc == 0)
-		rc = dpsctp_tlv_put(w, DPSCTP_PARAM_HEARTBEAT_INFO, info, sizeof(info));
-	if (rc == 0)
-		rc = dpsctp_chunk_end(w, mark);
-	if (rc == 0)
-		a->ep->stats.hb_sent++;
 	return rc;
 }
 
@@ -530,9 +517,6 @@ put_one(struct dpsctp_assoc *a, struct dpsctp_wbuf *w, uint32_t bit)
 	case DPSCTP_SEND_SHUTDOWN_ACK:
 		rc = dpsctp_shutdown_ack_build(w);
 		break;
-	case DPSCTP_SEND_HEARTBEAT:
-		rc = put_heartbeat(a, w);
-		break;
 	case DPSCTP_SEND_HEARTBEAT_ACK:
 		rc = put_hb_ack(a, w);
 		break;
@@ -555,6 +539,48 @@ put_one(struct dpsctp_assoc *a, struct dpsctp_wbuf *w, uint32_t bit)
 	a->pending &= ~bit;
 }
 
+static bool
+same_remote(const struct dpsctp_path *x, const struct dpsctp_path *y)
+{
+	return dpsctp_addr_equal(&x->remote, &y->remote);
+}
+
+/* Where this packet's DATA goes: T3 retransmissions to an alternate of the path they went to
+ * last (6.4.1), the rest to the data path. */
+static unsigned int
+data_dest(struct dpsctp_assoc *a)
+{
+	int last = dpsctp_outq_retx_path(a);
+
+	if (last >= 0)
+		return dpsctp_paths_alternate(a, (unsigned int)last);
+	return dpsctp_paths_data(a);
+}
+
+static bool
+hb_due(const struct dpsctp_assoc *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->npaths; i++)
+		if (a->paths[i].hb_send)
+			return true;
+	return false;
+}
+
+/* A packet of one chunk kind to its own destination: HEARTBEAT ACK and SACK go back where
+ * what they answer came from (6.4). @return its length, or 0. */
+static size_t
+output_alone(struct dpsctp_assoc *a, struct dpsctp_wbuf *w, uint32_t bit,
+	const struct dpsctp_path *to, struct dpsctp_path *path)
+{
+	put_one(a, w, bit);
+	if (w->len == DPSCTP_COMMON_HDR_LEN)
+		return 0;
+	*path = *to;
+	return w->len;
+}
+
 size_t
 dpsctp_assoc_output(struct dpsctp_assoc *a, uint8_t *buf, size_t cap, struct dpsctp_path *path,
 	uint64_t now)
@@ -567,15 +593,17 @@ dpsctp_assoc_output(struct dpsctp_assoc *a, uint8_t *buf, size_t cap, struct dps
 		DPSCTP_SEND_COOKIE_ACK,
 		DPSCTP_SEND_SHUTDOWN,
 		DPSCTP_SEND_SHUTDOWN_ACK,
-		DPSCTP_SEND_HEARTBEAT_ACK,
-		DPSCTP_SEND_HEARTBEAT,
 		DPSCTP_SEND_SACK,
 	};
-	uint32_t mtu = a->cc.mtu - (a->primary.remote.family == 6 ? 40 : 20);
 	struct dpsctp_wbuf w;
-	unsigned int i;
+	struct dpsctp_path dst;
+	unsigned int i, di;
+	uint32_t mtu;
+	int hb;
 
-	if (a->pending == 0 && !dpsctp_outq_wants_send(a))
+	if (a->pending == 0 && !dpsctp_outq_wants_send(a) && !hb_due(a))
+		return 0;
+	if (a->npaths == 0)
 		return 0;
 	/* packets fit the path MTU (a control chunk larger than that still goes, as it must) */
 	dpsctp_wbuf_init(&w, buf, cap);
@@ -586,11 +614,25 @@ dpsctp_assoc_output(struct dpsctp_assoc *a, uint8_t *buf, size_t cap, struct dps
 			put_init(a, &w) != 0)
 			return 0;
 		a->pending &= ~DPSCTP_SEND_INIT;
-		*path = a->primary;
+		*path = dpsctp_paths_get(a, a->ctrl);
 		return w.len;
 	}
 	if (dpsctp_common_hdr_build(&w, a->ep->port, a->peer_port, a->peer_vtag) != 0)
 		return 0;
+	if ((a->pending & DPSCTP_SEND_HEARTBEAT_ACK) != 0)
+		return output_alone(a, &w, DPSCTP_SEND_HEARTBEAT_ACK, &a->hb_ack_to, path);
+	/* a HEARTBEAT goes alone to the path it probes */
+	hb = dpsctp_paths_put_heartbeat(a, &w);
+	if (hb >= 0) {
+		*path = dpsctp_paths_get(a, (unsigned int)hb);
+		return w.len;
+	}
+	di = ctrl_state(a) ? a->ctrl : data_dest(a);
+	dst = dpsctp_paths_get(a, di);
+	if ((a->pending & DPSCTP_SEND_SACK) != 0 && a->sack_to.remote.family != 0 &&
+		!same_remote(&a->sack_to, &dst))
+		return output_alone(a, &w, DPSCTP_SEND_SACK, &a->sack_to, path);
+	mtu = a->paths[di].cc.mtu - dpsctp_path_ip_hdr(&a->paths[di]);
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
 		put_one(a, &w, order[i]);
 	/* 6.1: DATA after the control chunks, within the path MTU; a SACK due soon rides along
@@ -598,16 +640,19 @@ dpsctp_assoc_output(struct dpsctp_assoc *a, uint8_t *buf, size_t cap, struct dps
 	if (w.len < mtu && w.len < cap && dpsctp_outq_wants_send(a)) {
 		size_t limit = mtu < cap ? mtu : cap;
 		/* a delayed SACK without gaps or duplicates is 16 bytes: room is kept for it in
-		 * front of the DATA, and it goes only if DATA does */
+		 * front of the DATA, and it goes only if DATA does (and to where the DATA came
+		 * from) */
 		bool sack = a->deadline[DPSCTP_T_SACK] != DPSCTP_NEVER &&
 			(a->pending & DPSCTP_SEND_SACK) == 0 && !dpsctp_tsnmap_has_gaps(&a->tsnmap) &&
-			a->tsnmap.ndups == 0;
+			a->tsnmap.ndups == 0 &&
+			(a->sack_to.remote.family == 0 || same_remote(&a->sack_to, &dst));
 		size_t reserve = sack ? 16 : 0;
+		bool alone = w.len == DPSCTP_COMMON_HDR_LEN;
 		struct dpsctp_wbuf d;
 
 		if (w.len + reserve < limit) {
-			dpsctp_wbuf_init(&d, w.base + w.len + reserve, limit - w.len - reserve);
-			if (dpsctp_outq_fill(a, &d, now) > 0) {
+			dpsctp_wbuf_init(&d, w.base + w.len + reserve, cap - w.len - reserve);
+			if (dpsctp_outq_fill(a, &d, limit - w.len - reserve, di, false, now) > 0) {
 				if (sack)
 					dpsctp_rcv_put_sack(a, &w);
 				w.len += d.len;
@@ -616,16 +661,18 @@ dpsctp_assoc_output(struct dpsctp_assoc *a, uint8_t *buf, size_t cap, struct dps
 			}
 		}
 		/* a full-sized chunk does not fit beside the SACK: DATA goes alone and the SACK
-		 * keeps its timer (it must precede DATA, 6.10, so it cannot follow) */
-		if (reserve != 0) {
-			dpsctp_wbuf_init(&d, w.base + w.len, limit - w.len);
-			if (dpsctp_outq_fill(a, &d, now) > 0)
+		 * keeps its timer (it must precede DATA, 6.10, so it cannot follow). A chunk
+		 * fragmented for a larger path MTU than the path has now goes alone, oversized
+		 * (the caller lets IP fragment it). */
+		if (reserve != 0 || (alone && w.len == DPSCTP_COMMON_HDR_LEN)) {
+			dpsctp_wbuf_init(&d, w.base + w.len, cap - w.len);
+			if (dpsctp_outq_fill(a, &d, limit - w.len, di, alone, now) > 0)
 				w.len += d.len;
 		}
 	}
 	if (w.len == DPSCTP_COMMON_HDR_LEN)
 		return 0;
-	*path = a->primary;
+	*path = dst;
 	return w.len;
 }
 
@@ -635,9 +682,8 @@ int
 dpsctp_associate(struct dpsctp_endpoint *ep, const struct dpsctp_addr *peers, size_t npeers,
 	uint16_t peer_port, uint16_t os, uint64_t now, struct dpsctp_assoc **out)
 {
-	const struct dpsctp_addr *local = NULL;
 	struct dpsctp_assoc *a, *b;
-	size_t i, j;
+	size_t i;
 
 	if (ep == NULL || peers == NULL || npeers == 0 || npeers > DPSCTP_MAX_ADDRS ||
 		peer_port == 0 || out == NULL)
@@ -645,13 +691,6 @@ dpsctp_associate(struct dpsctp_endpoint *ep, const struct dpsctp_addr *peers, si
 	for (i = 0; i < npeers; i++)
 		if (peers[i].family != 4 && peers[i].family != 6)
 			return -EINVAL;
-	/* the source address: ours of the same family as the first peer address (which local
-	 * address reaches which peer is the caller's knowledge; multihoming refines this) */
-	for (j = 0; j < ep->naddrs && local == NULL; j++)
-		if (ep->addrs[j].family == peers[0].family)
-			local = &ep->addrs[j];
-	if (local == NULL)
-		return -EINVAL;
 	for (b = ep->assocs; b != NULL; b = b->next)
 		for (i = 0; i < npeers; i++)
 			if (b->peer_port == peer_port && dpsctp_assoc_has_peer_addr(b, &peers[i]))
@@ -662,10 +701,19 @@ dpsctp_associate(struct dpsctp_endpoint *ep, const struct dpsctp_addr *peers, si
 	a->peer_port = peer_port;
 	if (os != 0)
 		a->os_wanted = os;
+	/* 5.4 rule 1: every address the user gave is confirmed; the handshake tries them in
+	 * turn, starting with the first one we have a route to */
 	for (i = 0; i < npeers; i++)
-		dpsctp_addr_list_add(a->peer_addrs, &a->npeer_addrs, &peers[i]);
-	a->primary.local = *local;
-	a->primary.remote = peers[0];
+		dpsctp_paths_add(a, &peers[i], true);
+	a->ctrl = (uint8_t)(a->npaths - 1);
+	dpsctp_paths_ctrl_rotate(a);
+	if (!a->paths[a->ctrl].reachable) {
+		dpsctp_assoc_release(a);
+		ep->stats.assocs_closed--;
+		return -ENETUNREACH;
+	}
+	a->primary = a->ctrl;
+	a->data_path = a->ctrl;
 	/* 5.1: random non-zero Initiate Tag, random initial TSN */
 	a->local_vtag = dpsctp_assoc_random_tag(ep);
 	a->local_itsn = dpsctp_assoc_random32(ep);
@@ -744,14 +792,16 @@ dpsctp_assoc_consume(struct dpsctp_assoc *a, size_t bytes, uint64_t now)
 void
 dpsctp_assoc_path_info(const struct dpsctp_assoc *a, struct dpsctp_path_info *pi)
 {
+	const struct dpsctp_tpath *p = &a->paths[a->data_path];
+
 	memset(pi, 0, sizeof(*pi));
-	pi->cwnd = a->cc.cwnd;
-	pi->ssthresh = a->cc.ssthresh;
+	pi->cwnd = p->cc.cwnd;
+	pi->ssthresh = p->cc.ssthresh;
 	pi->flight = a->outq.flight;
 	pi->peer_rwnd = a->peer_rwnd;
-	pi->mtu = a->cc.mtu;
-	pi->rto = a->rto.rto;
-	pi->srtt = a->rto.srtt;
+	pi->mtu = p->cc.mtu;
+	pi->rto = p->rto.rto;
+	pi->srtt = p->rto.srtt;
 	pi->unacked = a->outq.next_send - (a->outq.cum_ack + 1);
 	pi->queued = (uint32_t)a->outq.buffered;
 	pi->rwnd = a->reasm.next_ssn != NULL ? dpsctp_rcv_window(a) : a->ep->cfg.a_rwnd;
@@ -794,11 +844,11 @@ dpsctp_assoc_get_status(const struct dpsctp_assoc *a, struct dpsctp_assoc_status
 	st->peer_rwnd = a->peer_rwnd;
 	st->local_initial_tsn = a->local_itsn;
 	st->peer_initial_tsn = a->peer_itsn;
-	st->srtt = a->rto.srtt;
-	st->rttvar = a->rto.rttvar;
-	st->rto = a->rto.rto;
-	st->primary = a->primary;
-	st->npeer_addrs = a->npeer_addrs;
+	st->srtt = a->paths[a->primary].rto.srtt;
+	st->rttvar = a->paths[a->primary].rto.rttvar;
+	st->rto = a->paths[a->primary].rto.rto;
+	st->primary = dpsctp_paths_get(a, a->primary);
+	st->npeer_addrs = a->npaths;
 	st->peer_adaptation = a->peer_adaptation;
 	st->peer_has_adaptation = a->peer_has_adaptation;
 }

@@ -15,6 +15,7 @@
 #include "cookie.h"
 #include "engine.h"
 #include "outq.h"
+#include "path.h"
 #include "rcv.h"
 #include "reasm.h"
 #include "rto.h"
@@ -27,8 +28,7 @@ enum dpsctp_timer {
 	DPSCTP_T1_COOKIE,     /**< T1-cookie (COOKIE-ECHOED) */
 	DPSCTP_T2_SHUTDOWN,   /**< T2-shutdown (SHUTDOWN-SENT, SHUTDOWN-ACK-SENT) */
 	DPSCTP_T5_GUARD,      /**< T5-shutdown-guard */
-	DPSCTP_T_HEARTBEAT,   /**< heartbeat on the idle primary path */
-	DPSCTP_T3_RTX,        /**< T3-rtx (6.3.2), one destination for now */
+	DPSCTP_T_HEARTBEAT,   /**< start/stop only: the heartbeats of every path (path.c) */
 	DPSCTP_T_SACK,        /**< delayed SACK (6.2) */
 	DPSCTP_T_LIFETIME,    /**< earliest end of a queued message's lifetime */
 	DPSCTP_TIMER_COUNT
@@ -78,11 +78,22 @@ struct dpsctp_assoc {
 	bool peer_has_adaptation;
 	uint32_t peer_adaptation;
 
-	/* addresses; primary path */
-	struct dpsctp_addr peer_addrs[DPSCTP_MAX_ADDRS];
-	size_t npeer_addrs;
-	struct dpsctp_path primary;
-	struct dpsctp_rto rto;
+	/* paths, one per peer address (path.c) */
+	struct dpsctp_tpath paths[DPSCTP_MAX_ADDRS];
+	uint8_t npaths;
+	uint8_t primary;     /* index of the primary path */
+	uint8_t data_path;   /* where new data went last (failover) */
+	uint8_t ctrl;        /* where handshake and shutdown chunks go */
+	bool hb_stopped;     /* no heartbeats any more (shutdown) */
+	uint32_t mtu_min;    /* smallest path MTU: the fragmentation point follows it */
+	uint32_t ip_hdr_max; /* largest IP header of any path */
+	struct dpsctp_path sack_to;   /* where the last DATA came from: SACKs go back there */
+	struct dpsctp_path hb_ack_to; /* where the HEARTBEAT to answer came from */
+	/* defaults for paths (configuration, then SCTP_PEER_ADDR_PARAMS / THLDS / RTOINFO) */
+	uint64_t rto_initial, rto_min, rto_max;
+	uint64_t hb_interval;
+	uint32_t pmr, pfmr;
+	uint8_t path_flags;
 
 	/* timers: deadline and retransmission count each */
 	uint64_t deadline[DPSCTP_TIMER_COUNT];
@@ -96,10 +107,7 @@ struct dpsctp_assoc {
 	uint32_t stale_count;     /* Stale Cookie errors received (5.2.6) */
 	uint32_t preservative_ms; /* Cookie Preservative for the next INIT */
 
-	/* heartbeat (8.3) */
-	uint64_t hb_nonce;
-	uint64_t hb_sent;
-	bool hb_outstanding;
+	/* heartbeat to answer (8.3) */
 	uint8_t *hb_ack_info; /* Heartbeat Info to echo */
 	size_t hb_ack_len;
 	uint8_t hb_ack_inline[DPSCTP_HB_INFO_INLINE];
@@ -183,6 +191,7 @@ size_t dpsctp_assoc_output(struct dpsctp_assoc *a, uint8_t *buf, size_t cap,
 void dpsctp_assoc_queue_cause(struct dpsctp_assoc *a, uint16_t code, const void *data,
 	size_t len);
 bool dpsctp_assoc_has_peer_addr(const struct dpsctp_assoc *a, const struct dpsctp_addr *addr);
+struct dpsctp_path dpsctp_assoc_ctrl_path(const struct dpsctp_assoc *a);
 void dpsctp_assoc_end(struct dpsctp_assoc *a, enum dpsctp_abort_code code, bool send_abort,
 	uint16_t cause, const void *data, size_t len, const uint8_t *peer_causes,
 	size_t peer_causes_len, enum dpsctp_assoc_change_state ev);

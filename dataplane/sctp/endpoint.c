@@ -27,6 +27,8 @@ dpsctp_proto_config_default(struct dpsctp_proto_config *cfg)
 	cfg->max_init_retrans = 8;
 	cfg->assoc_max_retrans = 10;
 	cfg->path_max_retrans = 5;
+	cfg->pf_threshold = DPSCTP_PF_DISABLED;
+	cfg->hb_max_burst = 1;
 	cfg->a_rwnd = 131072;
 	cfg->os = 10;
 	cfg->mis = 65535;
@@ -136,6 +138,8 @@ dpsctp_endpoint_create(const struct dpsctp_env *env, const struct dpsctp_callbac
 		ep->cfg.sack_freq = 1;
 	if (ep->cfg.max_burst == 0)
 		ep->cfg.max_burst = 1;
+	if (ep->cfg.hb_max_burst == 0)
+		ep->cfg.hb_max_burst = 1;
 	if (ep->cfg.pmtu < 576)
 		ep->cfg.pmtu = 576;
 	if (ep->cfg.pmtu > DPSCTP_MAX_PACKET)
@@ -307,12 +311,13 @@ dpsctp_ep_reply_init_ack(struct dpsctp_endpoint *ep, const struct dpsctp_chunk *
 	struct dpsctp_local_params lp = {
 		.addrs = ep->addrs,
 		.naddrs = ep->naddrs,
+		.peer = &path->remote,
 		.is_ack = true,
 		.has_adaptation = ep->cfg.has_adaptation,
 		.adaptation = ep->cfg.adaptation_ind,
 	};
 	uint64_t extra;
-	size_t mark, pmark;
+	size_t mark, pmark, i;
 	int rc;
 
 	dpsctp_wbuf_init(&rep, report, sizeof(report));
@@ -339,6 +344,15 @@ dpsctp_ep_reply_init_ack(struct dpsctp_endpoint *ep, const struct dpsctp_chunk *
 			NULL, 0);
 		ep->stats.drops[DPSCTP_DROP_BAD_CHUNK]++;
 		return -EMSGSIZE;
+	}
+
+	/* 5.1.2: only address families the peer supports; one it uses (the INIT's source, an
+	 * address it lists) counts as supported whatever its Supported Address Types says */
+	lp.peer_v4 = params.supports_v4 || path->remote.family == 4;
+	lp.peer_v6 = params.supports_v6 || path->remote.family == 6;
+	for (i = 0; i < params.naddrs; i++) {
+		lp.peer_v4 |= params.addrs[i].family == 4;
+		lp.peer_v6 |= params.addrs[i].family == 6;
 	}
 
 	memset(&ck, 0, sizeof(ck));
@@ -715,4 +729,67 @@ dpsctp_endpoint_expire(struct dpsctp_endpoint *ep, uint64_t now)
 		if (dpsctp_assoc_next_deadline(a) <= now)
 			dpsctp_assoc_expire(a, now);
 	}
+}
+
+void
+dpsctp_endpoint_routes_changed(struct dpsctp_endpoint *ep, uint64_t now)
+{
+	struct dpsctp_assoc *a;
+
+	for (a = ep->assocs; a != NULL; a = a->next)
+		dpsctp_paths_reroute(a, now);
+}
+
+/*
+ * RFC 9260 appendix C: an ICMP message is believed only if it quotes a packet of ours: the
+ * ports and the peer's Verification Tag (or a tag of 0 with an INIT carrying our Initiate Tag).
+ */
+int
+dpsctp_endpoint_icmp_ptb(struct dpsctp_endpoint *ep, const struct dpsctp_path *path,
+	const uint8_t *quoted, size_t qlen, uint32_t mtu, uint64_t now)
+{
+	struct dpsctp_assoc *a;
+	struct dpsctp_tpath *p;
+	uint32_t vtag, floor;
+	int i;
+
+	if (ep == NULL || path == NULL || quoted == NULL || qlen < 8)
+		return -EINVAL;
+	if (dpsctp_get_be16(quoted) != ep->port) {
+		ep->stats.ptb_rejected++;
+		return -ENOENT;
+	}
+	a = lookup(ep, dpsctp_get_be16(quoted + 2), &path->remote);
+	if (a == NULL) {
+		ep->stats.ptb_rejected++;
+		return -ENOENT;
+	}
+	vtag = dpsctp_get_be32(quoted + 4);
+	if (vtag == 0) {
+		/* C: "the ICMP message ... contains an INIT chunk whose Initiate Tag matches" */
+		if (qlen < DPSCTP_COMMON_HDR_LEN + 8 || quoted[12] != DPSCTP_CHUNK_INIT ||
+			dpsctp_get_be32(quoted + 16) != a->local_vtag) {
+			ep->stats.ptb_rejected++;
+			return -EPERM;
+		}
+	} else if (vtag != a->peer_vtag) {
+		ep->stats.ptb_rejected++;
+		return -EPERM;
+	}
+	i = dpsctp_paths_find(a, &path->remote);
+	p = &a->paths[i];
+	if ((p->flags & DPSCTP_PF_PMTUD_OFF) != 0)
+		return -EINVAL;
+	ep->stats.ptb_accepted++;
+	floor = p->remote.family == 6 ? DPSCTP_PMTU_MIN6 : DPSCTP_PMTU_MIN4;
+	if (mtu < floor)
+		mtu = floor;
+	/* a report never raises the MTU (that would need probing, RFC 8899) */
+	if (mtu >= p->cc.mtu)
+		return 0;
+	dpsctp_cc_set_mtu(&p->cc, mtu);
+	dpsctp_paths_update_mtu(a);
+	dpsctp_outq_mtu_shrunk(a, (unsigned int)i, mtu);
+	(void)now;
+	return 0;
 }

@@ -65,6 +65,13 @@ struct dpsctp_proto_config {
 	uint32_t max_init_retrans;   /**< Max.Init.Retransmits (default 8) */
 	uint32_t assoc_max_retrans;  /**< Association.Max.Retrans (default 10) */
 	uint32_t path_max_retrans;   /**< Path.Max.Retrans (default 5) */
+	/**
+	 * RFC 7829 potentially-failed threshold (PFMR): a path whose error count exceeds it is
+	 * POTENTIALLY-FAILED and carries no data while another path is ACTIVE. Default
+	 * DPSCTP_PF_DISABLED (RFC 9260 behaviour); a value >= path_max_retrans also disables it.
+	 */
+	uint32_t pf_threshold;
+	uint32_t hb_max_burst;       /**< HB.Max.Burst: confirmation probes per RTO (default 1) */
 	uint32_t a_rwnd;             /**< advertised receiver window in bytes (default 131072) */
 	uint16_t os;                 /**< outbound streams requested (default 10) */
 	uint16_t mis;                /**< maximum inbound streams accepted (default 65535) */
@@ -86,6 +93,9 @@ struct dpsctp_proto_config {
 	 */
 	bool rcv_app_window;
 };
+
+/** pf_threshold value that switches the potentially-failed state off. */
+#define DPSCTP_PF_DISABLED UINT32_MAX
 
 /** Fill @p cfg with the RFC 9260 section 16 defaults. */
 void dpsctp_proto_config_default(struct dpsctp_proto_config *cfg);
@@ -125,6 +135,28 @@ enum dpsctp_assoc_change_state {
 	DPSCTP_EV_RESTART,
 	DPSCTP_EV_SHUTDOWN_COMP,
 	DPSCTP_EV_CANT_STR_ASSOC,
+};
+
+/** State of a peer address (a path) (RFC 9260 5.4 and 8.2, RFC 7829). */
+enum dpsctp_path_state {
+	DPSCTP_PATH_UNCONFIRMED = 0, /**< not yet confirmed by a HEARTBEAT ACK: no data to it */
+	DPSCTP_PATH_ACTIVE,          /**< confirmed and reachable */
+	DPSCTP_PATH_PF,              /**< potentially failed (RFC 7829): probed, no new data */
+	DPSCTP_PATH_INACTIVE,        /**< errors exceeded Path.Max.Retrans */
+};
+
+/** Name of a path state ("ACTIVE"). */
+const char *dpsctp_path_state_name(enum dpsctp_path_state s);
+
+/** spc_state values of a PEER_ADDR_CHANGE event (RFC 6458 6.1.2, Linux's PF added). */
+enum dpsctp_paddr_change {
+	DPSCTP_ADDR_AVAILABLE = 1,       /**< reachable again (INACTIVE or PF -> ACTIVE) */
+	DPSCTP_ADDR_UNREACHABLE,         /**< became INACTIVE */
+	DPSCTP_ADDR_REMOVED,             /**< no longer an address of the peer */
+	DPSCTP_ADDR_ADDED,               /**< became an address of the peer */
+	DPSCTP_ADDR_MADE_PRIM,           /**< made the primary path */
+	DPSCTP_ADDR_CONFIRMED,           /**< confirmed by a HEARTBEAT ACK (5.4) */
+	DPSCTP_ADDR_POTENTIALLY_FAILED,  /**< became POTENTIALLY-FAILED (RFC 7829) */
 };
 
 /** sndinfo / rcvinfo flags. */
@@ -182,6 +214,12 @@ struct dpsctp_event {
 			const uint8_t *info;   /**< the peer's ABORT causes (raw TLVs) when aborted */
 			size_t info_len;       /**< bytes of @c info */
 		} assoc_change;
+		/** PEER_ADDR_CHANGE (RFC 6458 6.1.2) */
+		struct {
+			struct dpsctp_addr addr;         /**< the peer address */
+			enum dpsctp_paddr_change state;  /**< what happened to it */
+			uint16_t error;                  /**< cause code, 0 if none */
+		} paddr;
 		/** REMOTE_ERROR (RFC 6458 6.1.3): one per ERROR chunk received */
 		struct {
 			uint16_t error;        /**< first cause code, host order */
@@ -233,6 +271,15 @@ struct dpsctp_callbacks {
 		const struct dpsctp_iov *iov, unsigned int iovcnt, bool eor);
 	/** @p a is about to be released; drop every reference to it. */
 	void (*assoc_free)(void *ctx, struct dpsctp_assoc *a);
+	/**
+	 * Source address selection: which of the endpoint's addresses reaches peer address
+	 * @p remote. Write it to @p local and return 0, or return -EHOSTUNREACH. The engine asks
+	 * when it learns a peer address (and on dpsctp_endpoint_routes_changed()); it never guesses
+	 * routes itself. An answer that is not one of the endpoint's addresses counts as
+	 * unreachable. NULL: the first endpoint address of the same family in the same scope
+	 * (loopback, link-local or global).
+	 */
+	int (*route)(void *ctx, const struct dpsctp_addr *remote, struct dpsctp_addr *local);
 };
 
 /** Why the engine discarded a packet or chunk; counted in struct dpsctp_stats. */
@@ -307,6 +354,14 @@ struct dpsctp_stats {
 	uint64_t sacks_express;               /**< of those, by the cum-ack-only express path */
 	uint64_t zero_window_probes;          /**< DATA sent into a zero peer window (6.1 A) */
 	uint64_t partial_deliveries;          /**< partial deliveries started */
+	/* paths (RFC 9260 8, RFC 7829) */
+	uint64_t paths_confirmed;             /**< peer addresses confirmed by HEARTBEAT (5.4) */
+	uint64_t paths_pf;                    /**< transitions into POTENTIALLY-FAILED */
+	uint64_t paths_inactive;              /**< transitions into INACTIVE */
+	uint64_t paths_available;             /**< transitions back to ACTIVE */
+	uint64_t failovers;                   /**< data moved to another path than before */
+	uint64_t ptb_accepted;                /**< ICMP packet-too-big reports believed */
+	uint64_t ptb_rejected;                /**< ICMP reports not matching an association's tag */
 };
 
 /** Name of a drop reason / abort code, for logs and telemetry. */
@@ -374,6 +429,27 @@ uint64_t dpsctp_endpoint_next_deadline(const struct dpsctp_endpoint *ep);
 void dpsctp_endpoint_expire(struct dpsctp_endpoint *ep, uint64_t now);
 
 /**
+ * Routes changed: ask the route callback again for every path of every association. A path
+ * without a route is INACTIVE (UNREACHABLE reported) until it has one again and is answered.
+ */
+void dpsctp_endpoint_routes_changed(struct dpsctp_endpoint *ep, uint64_t now);
+
+/**
+ * An ICMP "fragmentation needed" (ICMPv4 type 3 code 4) or ICMPv6 "packet too big" report
+ * arrived about a packet sent on @p path (local: our source address, remote: the destination
+ * it quoted). @p quoted holds the SCTP bytes the ICMP message quotes (at least the 8 bytes of
+ * ports and verification tag; the first chunk helps for INIT). RFC 9260 appendix C: it is
+ * believed only when the ports and addresses name an association and the quoted verification
+ * tag is the peer's (or 0 with an INIT carrying our Initiate Tag). The path MTU then becomes
+ * @p mtu (not below 512 for IPv4, 1280 for IPv6; never raised), and messages not yet
+ * fragmented are cut to fit it.
+ * @return 0 when believed; -ENOENT (no association), -EPERM (tag mismatch: a forgery or a
+ *         stale report), -EINVAL (too short, or PMTU discovery is off on the path)
+ */
+int dpsctp_endpoint_icmp_ptb(struct dpsctp_endpoint *ep, const struct dpsctp_path *path,
+	const uint8_t *quoted, size_t qlen, uint32_t mtu, uint64_t now);
+
+/**
  * ASSOCIATE primitive (RFC 9260 10.1): start the four-way handshake to @p peer_port at the
  * @p npeers addresses @p peers (the first is used for INIT); @p os outbound streams (0: the
  * configured default). The association is in COOKIE-WAIT when this returns; COMM_UP or
@@ -427,6 +503,88 @@ size_t dpsctp_assoc_sndbuf_free(const struct dpsctp_assoc *a);
  * (a window update SACK follows when it opened enough, RFC 9260 6.2). Ignored otherwise.
  */
 void dpsctp_assoc_consume(struct dpsctp_assoc *a, size_t bytes, uint64_t now);
+
+/* ---- paths (socket options SCTP_PRIMARY_ADDR, SCTP_PEER_ADDR_PARAMS, SCTP_PEER_ADDR_THLDS,
+ * SCTP_GET_PEER_ADDR_INFO; RFC 6458 8) ---- */
+
+/** Flags of struct dpsctp_paddr_params (RFC 6458 8.1.12 spp_flags). */
+enum {
+	DPSCTP_SPP_HB_ENABLE = 1u << 0,    /**< heartbeats on (idle paths, every hb_interval) */
+	DPSCTP_SPP_HB_DISABLE = 1u << 1,   /**< heartbeats off (confirmation probes still go) */
+	DPSCTP_SPP_HB_DEMAND = 1u << 2,    /**< send a heartbeat now */
+	DPSCTP_SPP_PMTUD_ENABLE = 1u << 3, /**< believe packet-too-big reports */
+	DPSCTP_SPP_PMTUD_DISABLE = 1u << 4, /**< fixed path MTU (@c pathmtu) */
+	DPSCTP_SPP_HB_TIME_IS_ZERO = 1u << 5, /**< set hb_interval to 0 (heartbeat at once per RTO) */
+};
+
+/** Peer address parameters (RFC 6458 8.1.12 struct sctp_paddrparams). */
+struct dpsctp_paddr_params {
+	uint64_t hb_interval;      /**< ns; 0 leaves it unchanged unless HB_TIME_IS_ZERO */
+	uint32_t path_max_retrans; /**< 0 leaves it unchanged */
+	uint32_t pathmtu;          /**< with PMTUD_DISABLE: the fixed MTU (>= 512); else ignored */
+	uint32_t flags;            /**< DPSCTP_SPP_*; on get: the state (HB_ and PMTUD_ bits) */
+};
+
+/** What one path looks like (RFC 6458 8.2.2 struct sctp_paddrinfo and more). */
+struct dpsctp_paddr_info {
+	struct dpsctp_path path;      /**< our address used for it, and the peer's address */
+	enum dpsctp_path_state state; /**< its state */
+	bool primary;                 /**< it is the primary path */
+	bool reachable;               /**< the route callback gave a local address for it */
+	bool data;                    /**< new data goes to it now (the active primary) */
+	uint32_t cwnd;                /**< congestion window, bytes */
+	uint32_t ssthresh;            /**< slow start threshold, bytes */
+	uint32_t flight;              /**< bytes in flight on it */
+	uint32_t mtu;                 /**< path MTU, bytes */
+	uint64_t srtt;                /**< ns, 0 before a measurement */
+	uint64_t rttvar;              /**< ns */
+	uint64_t rto;                 /**< ns */
+	uint32_t error_count;         /**< its error counter (8.2) */
+	uint32_t path_max_retrans;    /**< its Path.Max.Retrans */
+	uint32_t pf_threshold;        /**< its PF threshold (DPSCTP_PF_DISABLED: off) */
+	uint64_t hb_interval;         /**< ns */
+	uint32_t flags;               /**< DPSCTP_SPP_HB_ENABLE/DISABLE, PMTUD_ENABLE/DISABLE */
+};
+
+/**
+ * The peer's addresses, primary first (sctp_getpaddrs). Writes up to @p cap of them to
+ * @p out (may be NULL with @p cap 0). @return how many there are.
+ */
+size_t dpsctp_assoc_peer_addrs(const struct dpsctp_assoc *a, struct dpsctp_addr *out,
+	size_t cap);
+
+/** Fill @p pi for peer address @p addr. @return 0 or -ENOENT (not a peer address). */
+int dpsctp_assoc_paddr_info(const struct dpsctp_assoc *a, const struct dpsctp_addr *addr,
+	struct dpsctp_paddr_info *pi);
+
+/**
+ * Make @p addr the primary path (SCTP_PRIMARY_ADDR); MADE_PRIM is reported. Data goes to it
+ * as soon as it is confirmed and active.
+ * @return 0, -ENOENT (not a peer address)
+ */
+int dpsctp_assoc_set_primary(struct dpsctp_assoc *a, const struct dpsctp_addr *addr,
+	uint64_t now);
+
+/**
+ * Change the parameters of path @p addr, or of every path and future default of the
+ * association when @p addr is NULL (SCTP_PEER_ADDR_PARAMS).
+ * @return 0; -ENOENT (not a peer address); -EINVAL (HB_ENABLE with HB_DISABLE, PMTUD_ENABLE
+ *         with PMTUD_DISABLE, PMTUD_DISABLE with a pathmtu below 512 or above 9216)
+ */
+int dpsctp_assoc_set_paddr_params(struct dpsctp_assoc *a, const struct dpsctp_addr *addr,
+	const struct dpsctp_paddr_params *pp, uint64_t now);
+
+/** Read the parameters of path @p addr (NULL: the primary). @return 0 or -ENOENT. */
+int dpsctp_assoc_get_paddr_params(const struct dpsctp_assoc *a, const struct dpsctp_addr *addr,
+	struct dpsctp_paddr_params *pp);
+
+/**
+ * Path.Max.Retrans and PF threshold of path @p addr, or of every path when NULL
+ * (SCTP_PEER_ADDR_THLDS). @p pf_threshold DPSCTP_PF_DISABLED switches the PF state off.
+ * @return 0, -ENOENT, -EINVAL (@p path_max_retrans 0)
+ */
+int dpsctp_assoc_set_thresholds(struct dpsctp_assoc *a, const struct dpsctp_addr *addr,
+	uint32_t path_max_retrans, uint32_t pf_threshold, uint64_t now);
 
 /** Congestion and flow state of the primary path (SCTP_GET_PEER_ADDR_INFO-like). */
 struct dpsctp_path_info {

@@ -165,19 +165,61 @@ dpsctp_init_params_parse(const struct dpsctp_init *init, bool is_ack,
 	return rc == 0 ? DPSCTP_INITPARAM_OK : DPSCTP_INITPARAM_INVALID;
 }
 
+/* ---- address scope (loopback < link-local < everything else) ---- */
+
+static int
+addr_scope(const struct dpsctp_addr *a)
+{
+	static const uint8_t v6_loopback[16] = {[15] = 1};
+
+	if (a->family == 4) {
+		if (a->bytes[0] == 127)
+			return 0;
+		if (a->bytes[0] == 169 && a->bytes[1] == 254)
+			return 1;
+		return 2;
+	}
+	if (memcmp(a->bytes, v6_loopback, 16) == 0)
+		return 0;
+	if (a->bytes[0] == 0xfe && (a->bytes[1] & 0xc0) == 0x80)
+		return 1;
+	return 2;
+}
+
+bool
+dpsctp_addr_in_scope(const struct dpsctp_addr *addr, const struct dpsctp_addr *ref)
+{
+	return addr_scope(addr) >= addr_scope(ref);
+}
+
+static bool
+listable(const struct dpsctp_local_params *p, const struct dpsctp_addr *a)
+{
+	if (p->peer == NULL)
+		return true;
+	if ((a->family == 4 && !p->peer_v4) || (a->family == 6 && !p->peer_v6))
+		return false;
+	return dpsctp_addr_in_scope(a, p->peer);
+}
+
 int
 dpsctp_local_params_build(struct dpsctp_wbuf *w, const struct dpsctp_local_params *p)
 {
-	size_t i, mark = w->len;
+	size_t i, n, mark = w->len;
 	bool v4 = false, v6 = false;
 	uint8_t buf[4];
 
 	/* 5.1.2: a single-homed endpoint lists no address; the source address says it all.
-	 * A multi-homed one lists all of them (the source address is one of them). */
+	 * A multi-homed one lists all of them (the source address is one of them): those in the
+	 * scope of the peer's address, of a family it supports. */
+	for (i = 0, n = 0; i < p->naddrs; i++)
+		n += listable(p, &p->addrs[i]);
 	for (i = 0; i < p->naddrs; i++) {
+		if (!listable(p, &p->addrs[i]))
+			continue;
 		v4 |= p->addrs[i].family == 4;
 		v6 |= p->addrs[i].family == 6;
-		if (p->naddrs > 1 && dpsctp_addr_param_build(w, &p->addrs[i]) != 0)
+		if (n > 1 && dpsctp_addr_param_build(w, &p->addrs[i]) != 0)
 			goto nospace;
 	}
 	if (p->cookie_preservative_ms != 0) {
@@ -188,17 +230,17 @@ dpsctp_local_params_build(struct dpsctp_wbuf *w, const struct dpsctp_local_param
 	if (!p->is_ack) {
 		/* 5.1.2: tell which address families we can use */
 		uint8_t types[4];
-		size_t n = 0;
+		size_t nt = 0;
 
 		if (v4) {
-			dpsctp_put_be16(types + n, DPSCTP_PARAM_IPV4);
-			n += 2;
+			dpsctp_put_be16(types + nt, DPSCTP_PARAM_IPV4);
+			nt += 2;
 		}
 		if (v6) {
-			dpsctp_put_be16(types + n, DPSCTP_PARAM_IPV6);
-			n += 2;
+			dpsctp_put_be16(types + nt, DPSCTP_PARAM_IPV6);
+			nt += 2;
 		}
-		if (dpsctp_tlv_put(w, DPSCTP_PARAM_SUPPORTED_ADDR_TYPES, types, n) != 0)
+		if (dpsctp_tlv_put(w, DPSCTP_PARAM_SUPPORTED_ADDR_TYPES, types, nt) != 0)
 			goto nospace;
 	}
 	if (p->has_adaptation) {

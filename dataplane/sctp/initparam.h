@@ -60,6 +60,12 @@ bool dpsctp_addr_list_add(struct dpsctp_addr *addrs, size_t *n, const struct dps
 /** True when @p a is in the list. */
 bool dpsctp_addr_list_has(const struct dpsctp_addr *addrs, size_t n, const struct dpsctp_addr *a);
 
+/**
+ * Is @p addr in the scope of @p ref: loopback addresses only for a loopback @p ref, link-local
+ * ones only for a loopback or link-local @p ref, global ones always?
+ */
+bool dpsctp_addr_in_scope(const struct dpsctp_addr *addr, const struct dpsctp_addr *ref);
+
 /** Compare two addresses. */
 bool dpsctp_addr_equal(const struct dpsctp_addr *a, const struct dpsctp_addr *b);
 
@@ -67,6 +73,13 @@ bool dpsctp_addr_equal(const struct dpsctp_addr *a, const struct dpsctp_addr *b)
 struct dpsctp_local_params {
 	const struct dpsctp_addr *addrs; /**< our addresses */
 	size_t naddrs;                   /**< number of @c addrs */
+	/**
+	 * The peer address the chunk goes to (NULL: no filter): addresses outside its scope
+	 * (loopback, link-local) are not listed
+	 */
+	const struct dpsctp_addr *peer;
+	bool peer_v4;                    /**< the peer takes IPv4 addresses (Supported Address Types) */
+	bool peer_v6;                    /**< the peer takes IPv6 addresses */
 	bool is_ack;                     /**< INIT ACK (no Supported Address Types) */
 	uint32_t cookie_preservative_ms; /**< INIT after a stale cookie: suggested increment */
 	bool has_adaptation;             /**< send the Adaptation Layer Indication */

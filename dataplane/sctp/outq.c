@@ -71,11 +71,26 @@ fifo_pop(struct dpsctp_outq *q)
 	q->unassigned -= m->len;
 }
 
+/* A chunk leaves the flight (acknowledged, marked for retransmission). */
+static inline void
+flight_sub(struct dpsctp_assoc *a, const struct dpsctp_tchunk *c)
+{
+	a->outq.flight -= c->len;
+	a->paths[c->path].flight -= c->len;
+}
+
+static inline void
+flight_add(struct dpsctp_assoc *a, const struct dpsctp_tchunk *c)
+{
+	a->outq.flight += c->len;
+	a->paths[c->path].flight += c->len;
+}
+
 uint32_t
 dpsctp_outq_frag_point(const struct dpsctp_assoc *a)
 {
-	uint32_t ip = a->primary.remote.family == 6 ? 40 : 20;
-	uint32_t mtu = a->cc.mtu != 0 ? a->cc.mtu : a->ep->cfg.pmtu;
+	uint32_t ip = a->ip_hdr_max;
+	uint32_t mtu = a->mtu_min;
 
 	/* 6.9: DATA chunks fit the path MTU with the IP header, the common header and the DATA
 	 * chunk header; a multiple of 4 so that no padding is needed */
@@ -370,7 +385,8 @@ dpsctp_outq_wants_send(const struct dpsctp_assoc *a)
 
 /* Append chunk @p tsn; false when it does not fit the packet. */
 static bool
-put_chunk(struct dpsctp_assoc *a, struct dpsctp_wbuf *w, uint32_t tsn, uint64_t now)
+put_chunk(struct dpsctp_assoc *a, struct dpsctp_wbuf *w, uint32_t tsn, unsigned int path,
+	uint64_t now)
 {
 	struct dpsctp_outq *q = &a->outq;
 	struct dpsctp_tchunk *c = tc(q, tsn);
@@ -404,6 +420,7 @@ put_chunk(struct dpsctp_assoc *a, struct dpsctp_wbuf *w, uint32_t tsn, uint64_t 
 			q->rtt_pending = true;
 			q->rtt_tsn = tsn;
 			q->rtt_sent = now;
+			q->rtt_path = (uint8_t)path;
 		}
 	} else {
 		/* a retransmission (from RETX) */
@@ -419,16 +436,29 @@ put_chunk(struct dpsctp_assoc *a, struct dpsctp_wbuf *w, uint32_t tsn, uint64_t 
 	c->fr = false;
 	c->miss = 0;
 	c->sent_at = now;
+	c->path = (uint8_t)path;
 	if (c->nsent < UINT8_MAX)
 		c->nsent++;
-	q->flight += c->len;
+	flight_add(a, c);
+	a->paths[path].last_data = now;
 	return true;
 }
 
-static bool
-fits(const struct dpsctp_wbuf *w, const struct dpsctp_tchunk *c)
+static size_t
+chunk_size(const struct dpsctp_tchunk *c)
 {
-	return dpsctp_wbuf_room(w) >= 16u + ((c->len + 3u) & ~3u);
+	return 16u + ((c->len + 3u) & ~3u);
+}
+
+/* Does chunk @p c fit the packet: within @p room, or (alone) as the only chunk, oversized */
+static bool
+fits(const struct dpsctp_wbuf *w, size_t room, const struct dpsctp_tchunk *c, bool alone)
+{
+	size_t need = chunk_size(c);
+
+	if (w->len + need <= room)
+		return true;
+	return alone && w->len == 0 && need <= dpsctp_wbuf_room(w);
 }
 
 /* Lowest TSN marked for retransmission (only fast ones when @p fast); the scan starts at the
@@ -464,17 +494,21 @@ retx_mark(struct dpsctp_outq *q, uint32_t tsn)
 }
 
 static void
-t3_start_if_idle(struct dpsctp_assoc *a, uint64_t now)
+t3_start_if_idle(struct dpsctp_assoc *a, unsigned int path, uint64_t now)
 {
-	/* 6.3.2 R1: start T3-rtx when a DATA chunk is sent and it is not running */
-	if (a->deadline[DPSCTP_T3_RTX] == DPSCTP_NEVER)
-		a->deadline[DPSCTP_T3_RTX] = now + a->rto.rto;
+	struct dpsctp_tpath *p = &a->paths[path];
+
+	/* 6.3.2 R1: start T3-rtx of the destination when a DATA chunk is sent to it and it is
+	 * not running */
+	if (p->t3 == DPSCTP_NEVER)
+		p->t3 = now + p->rto.rto;
 }
 
 /* 7.2.4 step 3: the earliest chunks marked by fast retransmit, as many as fit one packet,
  * regardless of cwnd; step 4: T3-rtx restarts when the earliest outstanding chunk went. */
 static unsigned int
-fill_fast(struct dpsctp_assoc *a, struct dpsctp_wbuf *w, uint64_t now)
+fill_fast(struct dpsctp_assoc *a, struct dpsctp_wbuf *w, size_t room, unsigned int path,
+	bool alone, uint64_t now)
 {
 	struct dpsctp_outq *q = &a->outq;
 	unsigned int n = 0;
@@ -487,15 +521,17 @@ fill_fast(struct dpsctp_assoc *a, struct dpsctp_wbuf *w, uint64_t now)
 
 		if (c->state != DPSCTP_TC_RETX || !c->fr)
 			continue;
-		if (!fits(w, c))
+		if (!fits(w, room, c, alone && n == 0))
 			break;
 		if (tsn == q->cum_ack + 1)
-			a->deadline[DPSCTP_T3_RTX] = now + a->rto.rto;
-		put_chunk(a, w, tsn, now);
+			a->paths[path].t3 = now + a->paths[path].rto.rto;
+		put_chunk(a, w, tsn, path, now);
 		n++;
+		if (w->len > room)
+			break; /* an oversized chunk goes alone */
 	}
 	if (n > 0)
-		t3_start_if_idle(a, now);
+		t3_start_if_idle(a, path, now);
 	return n;
 }
 
@@ -510,16 +546,18 @@ nagle_holds(const struct dpsctp_assoc *a)
 }
 
 unsigned int
-dpsctp_outq_fill(struct dpsctp_assoc *a, struct dpsctp_wbuf *w, uint64_t now)
+dpsctp_outq_fill(struct dpsctp_assoc *a, struct dpsctp_wbuf *w, size_t room, unsigned int path,
+	bool alone, uint64_t now)
 {
 	struct dpsctp_outq *q = &a->outq;
+	struct dpsctp_tpath *p = &a->paths[path];
 	unsigned int n = 0;
 	bool nagle_checked = false;
 
 	if (!may_send_data(a) || (q->cap == 0 && q->head == NULL))
 		return 0;
 	if (q->fr_pending)
-		return fill_fast(a, w, now);
+		return fill_fast(a, w, room, path, alone, now);
 	if (q->burst == 0)
 		return 0;
 	for (;;) {
@@ -547,32 +585,35 @@ dpsctp_outq_fill(struct dpsctp_assoc *a, struct dpsctp_wbuf *w, uint64_t now)
 			tsn = q->next_send;
 		}
 		c = tc(q, tsn);
-		/* 7.2: no more than cwnd in flight (it may be exceeded by less than a chunk) */
-		if (q->flight >= a->cc.cwnd) {
-			a->cc.limited = true;
+		/* 7.2: no more than cwnd in flight to the destination (it may be exceeded by less
+		 * than a chunk) */
+		if (p->flight >= p->cc.cwnd) {
+			p->cc.limited = true;
 			break;
 		}
 		/* 6.1 A: new data only into the peer's window, but one chunk may always be in
 		 * flight (the zero window probe) */
 		if (!retx && a->peer_rwnd < c->len + RWND_OVERHEAD && q->outstanding > 0)
 			break;
-		if (!fits(w, c))
+		if (!fits(w, room, c, alone && n == 0))
 			break;
 		if (!retx && a->peer_rwnd < c->len + RWND_OVERHEAD)
 			a->ep->stats.zero_window_probes++;
 		if (n == 0)
-			dpsctp_cc_on_send(&a->cc, now, a->rto.rto);
-		put_chunk(a, w, tsn, now);
+			dpsctp_cc_on_send(&p->cc, now, p->rto.rto);
+		put_chunk(a, w, tsn, path, now);
 		n++;
+		if (w->len > room)
+			break; /* an oversized chunk goes alone */
 	}
 	if (n > 0) {
 		q->burst--;
-		t3_start_if_idle(a, now);
+		t3_start_if_idle(a, path, now);
 	}
 	/* nothing left to send with room in cwnd: the sender is not cwnd-limited (7.2.1) */
 	if (q->nretx == 0 && q->next_send == q->next_tsn && q->head == NULL &&
-		q->flight + a->cc.mtu < a->cc.cwnd)
-		a->cc.limited = false;
+		p->flight + p->cc.mtu < p->cc.cwnd)
+		p->cc.limited = false;
 	return n;
 }
 
@@ -586,13 +627,39 @@ rtt_acked(struct dpsctp_assoc *a, const struct dpsctp_tchunk *c, uint32_t tsn, u
 	if (!q->rtt_pending || q->rtt_tsn != tsn)
 		return;
 	q->rtt_pending = false;
-	if (c->nsent == 1 && now >= q->rtt_sent)
-		dpsctp_rto_sample(&a->rto, now - q->rtt_sent);
+	if (c->nsent == 1 && now >= q->rtt_sent && q->rtt_path < a->npaths)
+		dpsctp_rto_sample(&a->paths[q->rtt_path].rto, now - q->rtt_sent);
+}
+
+/* What one SACK acknowledged, per path (7.2.1 and 8.3 work per destination). */
+struct acks {
+	uint32_t bytes[DPSCTP_MAX_ADDRS];  /* newly acknowledged bytes last sent to each path */
+	uint32_t flight[DPSCTP_MAX_ADDRS]; /* each path's flight size before the SACK */
+	uint32_t mask;                     /* paths with something acknowledged */
+};
+
+static void
+acks_init(struct dpsctp_assoc *a, struct acks *k)
+{
+	unsigned int i;
+
+	k->mask = 0;
+	for (i = 0; i < a->npaths; i++) {
+		k->bytes[i] = 0;
+		k->flight[i] = a->paths[i].flight;
+	}
+}
+
+static inline void
+acks_add(struct acks *k, const struct dpsctp_tchunk *c)
+{
+	k->bytes[c->path] += c->len;
+	k->mask |= 1u << c->path;
 }
 
 /* Forget chunks up to @p cum (the cumulative ack moved there); returns bytes newly acked. */
 static uint32_t
-advance_cum(struct dpsctp_assoc *a, uint32_t cum, uint64_t now)
+advance_cum(struct dpsctp_assoc *a, uint32_t cum, struct acks *k, uint64_t now)
 {
 	struct dpsctp_outq *q = &a->outq;
 	uint32_t acked = 0;
@@ -604,13 +671,14 @@ advance_cum(struct dpsctp_assoc *a, uint32_t cum, uint64_t now)
 
 		switch (c->state) {
 		case DPSCTP_TC_FLIGHT:
-			q->flight -= c->len;
+			flight_sub(a, c);
 			/* fall through */
 		case DPSCTP_TC_RETX:
 			if (c->state == DPSCTP_TC_RETX)
 				q->nretx--;
 			q->outstanding -= c->len;
 			acked += c->len;
+			acks_add(k, c);
 			break;
 		case DPSCTP_TC_ACKED:
 			q->nacked--;
@@ -630,8 +698,8 @@ advance_cum(struct dpsctp_assoc *a, uint32_t cum, uint64_t now)
  * @p htna to the highest TSN newly acknowledged (7.2.4 HTNA) and @p highest to the highest TSN
  * any block acknowledges. */
 static uint32_t
-take_gaps(struct dpsctp_assoc *a, const struct dpsctp_sack *s, uint64_t now, bool *any_new,
-	uint32_t *htna, uint32_t *highest)
+take_gaps(struct dpsctp_assoc *a, const struct dpsctp_sack *s, struct acks *k, uint64_t now,
+	bool *any_new, uint32_t *htna, uint32_t *highest)
 {
 	struct dpsctp_outq *q = &a->outq;
 	uint32_t acked = 0;
@@ -662,11 +730,12 @@ take_gaps(struct dpsctp_assoc *a, const struct dpsctp_sack *s, uint64_t now, boo
 			if (c->state == DPSCTP_TC_ACKED)
 				continue;
 			if (c->state == DPSCTP_TC_FLIGHT)
-				q->flight -= c->len;
+				flight_sub(a, c);
 			else if (c->state == DPSCTP_TC_RETX)
 				q->nretx--;
 			q->outstanding -= c->len;
 			acked += c->len;
+			acks_add(k, c);
 			c->state = DPSCTP_TC_ACKED;
 			q->nacked++;
 			*any_new = true;
@@ -702,17 +771,18 @@ reneged(struct dpsctp_assoc *a, uint64_t now)
 		c->miss++;
 		q->nacked--;
 		q->outstanding += c->len;
-		q->flight += c->len;
-		t3_start_if_idle(a, now);
+		flight_add(a, c);
+		t3_start_if_idle(a, c->path, now);
 	}
 }
 
 /* 7.2.4: one miss indication for each chunk in flight below @p limit; the third marks it for
- * fast retransmission (once per chunk). @return whether a chunk was marked. */
-static bool
-miss_indications(struct dpsctp_outq *q, uint32_t limit)
+ * fast retransmission (once per chunk). @return the paths whose chunks were marked (bits). */
+static uint32_t
+miss_indications(struct dpsctp_assoc *a, uint32_t limit)
 {
-	bool marked = false;
+	struct dpsctp_outq *q = &a->outq;
+	uint32_t marked = 0;
 	uint32_t tsn;
 
 	for (tsn = q->cum_ack + 1; dpsctp_tsn_lt(tsn, limit); tsn++) {
@@ -726,31 +796,42 @@ miss_indications(struct dpsctp_outq *q, uint32_t limit)
 		c->fast = true;
 		c->fr = true;
 		c->state = DPSCTP_TC_RETX;
-		q->flight -= c->len;
+		flight_sub(a, c);
 		retx_mark(q, tsn);
-		marked = true;
+		marked |= 1u << c->path;
 	}
 	return marked;
 }
 
 /* After the acknowledgement of anything: peer window, T3-rtx, SENDER_DRY. */
 static void
-after_ack(struct dpsctp_assoc *a, uint32_t a_rwnd, bool cum_advanced, uint64_t now)
+after_ack(struct dpsctp_assoc *a, uint32_t a_rwnd, bool cum_advanced, const struct acks *k,
+	uint64_t now)
 {
 	struct dpsctp_outq *q = &a->outq;
 	uint32_t charged;
+	unsigned int i;
 
 	/* 6.2.1 D iv: rwnd = a_rwnd minus the bytes still outstanding */
 	charged = q->outstanding +
 		(q->next_send - (q->cum_ack + 1) - q->nacked) * RWND_OVERHEAD;
 	a->peer_rwnd = a_rwnd > charged ? a_rwnd - charged : 0;
-	/* 6.3.2 R2 and R3 */
-	if (q->next_send == q->cum_ack + 1)
-		a->deadline[DPSCTP_T3_RTX] = DPSCTP_NEVER;
-	else if (cum_advanced)
-		a->deadline[DPSCTP_T3_RTX] = now + a->rto.rto;
+	/* 6.3.2 R2: all data sent to a destination acknowledged: its T3-rtx stops; R3: the
+	 * cumulative ack moved over data sent to it: it restarts */
+	for (i = 0; i < a->npaths; i++) {
+		struct dpsctp_tpath *p = &a->paths[i];
+
+		if (p->flight == 0)
+			p->t3 = DPSCTP_NEVER;
+		else if (cum_advanced && (k->mask & (1u << i)) != 0)
+			p->t3 = now + p->rto.rto;
+		/* 8.3: an acknowledged TSN clears the error counter of the path it went to */
+		if ((k->mask & (1u << i)) != 0)
+			dpsctp_path_ok(a, i, now);
+	}
 	if (dpsctp_outq_empty(a)) {
-		dpsctp_cc_on_idle_ack(&a->cc);
+		for (i = 0; i < a->npaths; i++)
+			dpsctp_cc_on_idle_ack(&a->paths[i].cc);
 		if (q->dry_armed) {
 			struct dpsctp_event ev;
 
@@ -777,13 +858,35 @@ check_cum(const struct dpsctp_outq *q, uint32_t cum)
 	return 0;
 }
 
+/* 7.2.1 / 7.2.2 per destination: each path's window grows by what was acknowledged of the
+ * data sent to it. */
+static void
+cc_acked(struct dpsctp_assoc *a, const struct acks *k, bool cum_advanced)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->npaths; i++)
+		if ((k->mask & (1u << i)) != 0)
+			dpsctp_cc_on_ack(&a->paths[i].cc, k->bytes[i], k->flight[i], cum_advanced);
+}
+
+static void
+cc_cum_ack(struct dpsctp_assoc *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->npaths; i++)
+		dpsctp_cc_on_cum_ack(&a->paths[i].cc, a->outq.cum_ack);
+}
+
 int
 dpsctp_outq_sack(struct dpsctp_assoc *a, const struct dpsctp_sack *s, uint64_t now)
 {
 	struct dpsctp_outq *q = &a->outq;
-	uint32_t flight_before = q->flight;
-	uint32_t acked, htna = 0, highest;
+	uint32_t htna = 0, highest;
 	bool cum_advanced, cum_moved, any_new = false;
+	struct acks k;
+	unsigned int i;
 	int rc;
 
 	if (q->cap == 0) {
@@ -798,42 +901,48 @@ dpsctp_outq_sack(struct dpsctp_assoc *a, const struct dpsctp_sack *s, uint64_t n
 		return rc;
 	a->ep->stats.sacks_in++;
 	q->sack_seen = true;
+	acks_init(a, &k);
 	cum_advanced = s->cum_tsn != q->cum_ack;
 	cum_moved = cum_advanced;
-	acked = cum_advanced ? advance_cum(a, s->cum_tsn, now) : 0;
+	if (cum_advanced)
+		advance_cum(a, s->cum_tsn, &k, now);
 	if (s->ngaps == 0 && q->nacked == 0) {
 		/* the express path: a cumulative ack and nothing else to look at */
 		a->ep->stats.sacks_express++;
 	} else {
-		acked += take_gaps(a, s, now, &any_new, &htna, &highest);
+		take_gaps(a, s, &k, now, &any_new, &htna, &highest);
 		if (q->nacked > 0)
 			reneged(a, now);
 		if (s->ngaps > 0) {
 			/* 7.2.4 HTNA: misses count below the highest TSN newly acknowledged;
 			 * in Fast Recovery with the cum ack advancing, for every TSN reported
 			 * missing */
-			uint32_t limit = a->cc.in_fr && cum_advanced ? highest :
-								       (any_new ? htna : q->cum_ack);
+			bool in_fr = a->paths[a->data_path].cc.in_fr;
+			uint32_t limit = in_fr && cum_advanced ? highest :
+								 (any_new ? htna : q->cum_ack);
+			uint32_t marked = miss_indications(a, limit);
 
-			if (miss_indications(q, limit)) {
+			if (marked != 0) {
 				q->fr_pending = true;
-				/* step 2: once per Fast Recovery; the exit point is the highest
-				 * TSN outstanding */
+				/* step 2: once per Fast Recovery, on the destinations the missing
+				 * chunks went to; the exit point is the highest TSN outstanding */
 				if (cum_advanced)
-					dpsctp_cc_on_ack(&a->cc, acked, flight_before, true);
-				dpsctp_cc_on_fast_retransmit(&a->cc, q->next_send - 1);
-				cum_advanced = false; /* the window was adjusted above */
-				acked = 0;
+					cc_acked(a, &k, true);
+				for (i = 0; i < a->npaths; i++)
+					if ((marked & (1u << i)) != 0)
+						dpsctp_cc_on_fast_retransmit(&a->paths[i].cc,
+							q->next_send - 1);
+				cum_advanced = false; /* the windows were adjusted above */
 			}
 		}
 	}
 	if (cum_advanced)
-		dpsctp_cc_on_ack(&a->cc, acked, flight_before, true);
-	dpsctp_cc_on_cum_ack(&a->cc, q->cum_ack);
+		cc_acked(a, &k, true);
+	cc_cum_ack(a);
 	/* 8.3: an acknowledged TSN clears the error counter */
 	if (cum_moved || any_new)
 		a->error_count = 0;
-	after_ack(a, s->a_rwnd, cum_moved, now);
+	after_ack(a, s->a_rwnd, cum_moved, &k, now);
 	return 0;
 }
 
@@ -841,8 +950,8 @@ int
 dpsctp_outq_cum_ack(struct dpsctp_assoc *a, uint32_t cum, uint64_t now)
 {
 	struct dpsctp_outq *q = &a->outq;
-	uint32_t flight_before = q->flight;
 	uint32_t acked;
+	struct acks k;
 	int rc;
 
 	if (q->cap == 0)
@@ -852,61 +961,135 @@ dpsctp_outq_cum_ack(struct dpsctp_assoc *a, uint32_t cum, uint64_t now)
 		return rc;
 	if (cum == q->cum_ack)
 		return 0;
-	acked = advance_cum(a, cum, now);
-	dpsctp_cc_on_ack(&a->cc, acked, flight_before, true);
-	dpsctp_cc_on_cum_ack(&a->cc, q->cum_ack);
+	acks_init(a, &k);
+	acked = advance_cum(a, cum, &k, now);
+	cc_acked(a, &k, true);
+	cc_cum_ack(a);
 	a->error_count = 0;
 	/* a SHUTDOWN carries no window: keep the current estimate, less what was acked */
-	after_ack(a, a->peer_rwnd + acked, true, now);
+	after_ack(a, a->peer_rwnd + acked, true, &k, now);
 	return 0;
 }
 
+/* Mark chunk @p tsn, in flight, for retransmission (T3-rtx, PMTU): it leaves the flight and
+ * goes as a T3 retransmission. */
+static void
+mark_retx(struct dpsctp_assoc *a, uint32_t tsn, struct dpsctp_tchunk *c)
+{
+	flight_sub(a, c);
+	c->state = DPSCTP_TC_RETX;
+	c->fr = false;
+	retx_mark(&a->outq, tsn);
+}
+
 bool
-dpsctp_outq_t3_expired(struct dpsctp_assoc *a, uint64_t now)
+dpsctp_outq_t3_expired(struct dpsctp_assoc *a, unsigned int path, uint64_t now)
 {
 	struct dpsctp_outq *q = &a->outq;
+	struct dpsctp_tpath *p = &a->paths[path];
 	uint32_t tsn;
 	bool probing = a->peer_rwnd == 0 && q->sack_seen;
 
 	a->ep->stats.t3_expiries++;
-	/* 6.1 A: a zero window probe answered by SACKs is not an error; otherwise 8.1 */
-	if (!probing && ++a->error_count > a->ep->cfg.assoc_max_retrans) {
-		dpsctp_assoc_end(a, DPSCTP_ABORT_T3_MAX_RETRANS, true, 0, NULL, 0, NULL, 0,
-			DPSCTP_EV_COMM_LOST);
-		return false;
+	/* 6.1 A: a zero window probe answered by SACKs is not an error; otherwise 8.1 and 8.2:
+	 * the path's and the association's error counters */
+	if (!probing) {
+		dpsctp_path_strike(a, path, now);
+		if (++a->error_count > a->ep->cfg.assoc_max_retrans) {
+			dpsctp_assoc_end(a, DPSCTP_ABORT_T3_MAX_RETRANS, true, 0, NULL, 0, NULL, 0,
+				DPSCTP_EV_COMM_LOST);
+			return false;
+		}
 	}
 	q->sack_seen = false;
-	/* 6.3.3 E1, E2 */
-	dpsctp_cc_on_timeout(&a->cc);
-	dpsctp_rto_backoff(&a->rto);
-	/* E3: every chunk in flight is to be retransmitted; if only gap-acked chunks remain
-	 * (the peer must have reneged on them), those too */
+	/* 6.3.3 E1, E2 on that destination */
+	dpsctp_cc_on_timeout(&p->cc);
+	dpsctp_rto_backoff(&p->rto);
+	/* E3: every chunk in flight to it is to be retransmitted (6.4.1: to an alternate); if
+	 * only gap-acked chunks remain (the peer must have reneged on them), those too */
 	for (tsn = q->cum_ack + 1; tsn != q->next_send; tsn++) {
 		struct dpsctp_tchunk *c = tc(q, tsn);
 
-		if (c->state == DPSCTP_TC_FLIGHT) {
-			q->flight -= c->len;
-			c->state = DPSCTP_TC_RETX;
-			retx_mark(q, tsn);
-		}
-		c->fr = false; /* whatever is marked now goes as a T3 retransmission */
+		if (c->state == DPSCTP_TC_FLIGHT && c->path == path)
+			mark_retx(a, tsn, c);
+		else if (c->state == DPSCTP_TC_RETX && c->path == path)
+			c->fr = false; /* whatever is marked now goes as a T3 retransmission */
 	}
-	if (q->nretx == 0 && q->nacked > 0) {
+	if (q->nretx == 0 && q->nacked > 0 && q->flight == 0) {
 		for (tsn = q->cum_ack + 1; tsn != q->next_send; tsn++) {
 			struct dpsctp_tchunk *c = tc(q, tsn);
 
 			if (c->state == DPSCTP_TC_ACKED) {
 				c->state = DPSCTP_TC_RETX;
+				c->fr = false;
 				q->nacked--;
 				retx_mark(q, tsn);
 				q->outstanding += c->len;
 			}
 		}
 	}
-	q->rtt_pending = false;
+	if (q->rtt_pending && q->rtt_path == path)
+		q->rtt_pending = false;
 	q->fr_pending = false;
-	if (q->next_send != q->cum_ack + 1)
-		a->deadline[DPSCTP_T3_RTX] = now + a->rto.rto;
+	if (p->flight > 0)
+		p->t3 = now + p->rto.rto;
 	dpsctp_outq_opportunity(q, a->ep->cfg.max_burst);
 	return true;
+}
+
+int
+dpsctp_outq_retx_path(struct dpsctp_assoc *a)
+{
+	struct dpsctp_outq *q = &a->outq;
+	bool found;
+	uint32_t tsn;
+
+	if (q->nretx == 0 || q->fr_pending)
+		return -1;
+	tsn = lowest_retx(q, false, &found);
+	if (!found)
+		return -1;
+	return tc(q, tsn)->path;
+}
+
+void
+dpsctp_outq_path_removed(struct dpsctp_assoc *a, unsigned int path)
+{
+	struct dpsctp_outq *q = &a->outq;
+	uint32_t tsn;
+
+	if (q->cap == 0)
+		return;
+	for (tsn = q->cum_ack + 1; tsn != q->next_send; tsn++) {
+		struct dpsctp_tchunk *c = tc(q, tsn);
+
+		if (c->path == path && c->state == DPSCTP_TC_FLIGHT)
+			mark_retx(a, tsn, c);
+		if (c->path == path)
+			c->path = 0;
+		else if (c->path > path)
+			c->path--;
+	}
+	if (q->rtt_pending && q->rtt_path == path)
+		q->rtt_pending = false;
+	else if (q->rtt_path > path)
+		q->rtt_path--;
+}
+
+void
+dpsctp_outq_mtu_shrunk(struct dpsctp_assoc *a, unsigned int path, uint32_t mtu)
+{
+	struct dpsctp_outq *q = &a->outq;
+	size_t room = mtu - dpsctp_path_ip_hdr(&a->paths[path]) - DPSCTP_COMMON_HDR_LEN;
+	uint32_t tsn;
+
+	if (q->cap == 0)
+		return;
+	for (tsn = q->cum_ack + 1; tsn != q->next_send; tsn++) {
+		struct dpsctp_tchunk *c = tc(q, tsn);
+
+		if (c->path == path && c->state == DPSCTP_TC_FLIGHT && chunk_size(c) > room)
+			mark_retx(a, tsn, c);
+	}
+	dpsctp_outq_opportunity(q, a->ep->cfg.max_burst);
 }

@@ -57,6 +57,7 @@ struct dpsctp_tchunk {
 	uint8_t miss;           /**< miss indications (7.2.4) */
 	bool fast;              /**< was fast-retransmitted (at most once per chunk, 7.2.4) */
 	bool fr;                /**< its current RETX mark is a fast retransmit's */
+	uint8_t path;           /**< the path it was last sent to (index) */
 	uint16_t gen;           /**< the last SACK whose gap blocks covered it */
 };
 
@@ -85,6 +86,7 @@ struct dpsctp_outq {
 	uint16_t sack_gen;             /**< SACKs with gap blocks processed (wraps) */
 	bool fr_pending;               /**< fast retransmissions waiting for the next packet */
 	bool rtt_pending;              /**< an RTT measurement is running on @c rtt_tsn */
+	uint8_t rtt_path;              /**< ... towards this path */
 	uint32_t rtt_tsn;
 	uint64_t rtt_sent;
 	uint32_t burst;                /**< DATA packets left in this send opportunity */
@@ -127,18 +129,36 @@ int dpsctp_outq_sack(struct dpsctp_assoc *a, const struct dpsctp_sack *s, uint64
 /** The Cumulative TSN Ack of a SHUTDOWN (9.2), processed as a SACK without gap blocks. */
 int dpsctp_outq_cum_ack(struct dpsctp_assoc *a, uint32_t cum, uint64_t now);
 
-/** T3-rtx expired (6.3.3). @return false when the association ended. */
-bool dpsctp_outq_t3_expired(struct dpsctp_assoc *a, uint64_t now);
+/**
+ * T3-rtx of path @p path expired (6.3.3): what is in flight to it is marked for retransmission
+ * (to an alternate path, 6.4.1). @return false when the association ended.
+ */
+bool dpsctp_outq_t3_expired(struct dpsctp_assoc *a, unsigned int path, uint64_t now);
+
+/** The path the lowest chunk marked by T3-rtx went to last, or -1 when none is marked. */
+int dpsctp_outq_retx_path(struct dpsctp_assoc *a);
+
+/** Path @p path is about to be removed: its chunks in flight are marked for retransmission. */
+void dpsctp_outq_path_removed(struct dpsctp_assoc *a, unsigned int path);
+
+/**
+ * Path @p path's MTU shrank to @p mtu (packet-too-big, appendix C): chunks in flight to it that
+ * no longer fit were dropped on the way and are marked for retransmission.
+ */
+void dpsctp_outq_mtu_shrunk(struct dpsctp_assoc *a, unsigned int path, uint32_t mtu);
 
 /** Drop queued messages whose lifetime ended before @p now (SEND_FAILED, unsent). */
 void dpsctp_outq_expire_lifetimes(struct dpsctp_assoc *a, uint64_t now);
 
 /**
- * Append DATA chunks to the packet being built in @p w (its room is what the packet may
- * still carry) following the rules of cwnd, rwnd, Nagle and Max.Burst.
+ * Append DATA chunks for path @p path to the packet being built in @p w following the rules of
+ * cwnd, rwnd, Nagle and Max.Burst: at most @p room bytes (the path MTU left), except that with
+ * @p alone one chunk larger than that may fill the packet up to @p w's capacity (a chunk
+ * fragmented for a larger MTU than the path has now).
  * @return number of DATA chunks added.
  */
-unsigned int dpsctp_outq_fill(struct dpsctp_assoc *a, struct dpsctp_wbuf *w, uint64_t now);
+unsigned int dpsctp_outq_fill(struct dpsctp_assoc *a, struct dpsctp_wbuf *w, size_t room,
+	unsigned int path, bool alone, uint64_t now);
 
 /** Whether a call to dpsctp_outq_fill() may add something now (cheap test). */
 bool dpsctp_outq_wants_send(const struct dpsctp_assoc *a);
@@ -163,7 +183,7 @@ dpsctp_outq_sack_opportunity(struct dpsctp_outq *q, uint32_t max_burst)
 		q->burst = 64 * max_burst;
 }
 
-/** Largest DATA payload per chunk on the primary path. */
+/** Largest DATA payload per chunk: the smallest path MTU decides. */
 uint32_t dpsctp_outq_frag_point(const struct dpsctp_assoc *a);
 
 #endif /* DPSCTP_SCTP_OUTQ_H */

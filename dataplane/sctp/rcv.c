@@ -101,7 +101,7 @@ flush_sack(struct dpsctp_assoc *a)
 	if (dpsctp_common_hdr_build(&w, a->ep->port, a->peer_port, a->peer_vtag) != 0 ||
 		dpsctp_rcv_put_sack(a, &w) != 0)
 		return;
-	if (dpsctp_ep_reply(a->ep, buf, w.len, &a->primary) == 0)
+	if (dpsctp_ep_reply(a->ep, buf, w.len, &a->sack_to) == 0)
 		a->pending &= ~DPSCTP_SEND_SACK;
 }
 

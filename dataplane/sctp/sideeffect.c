@@ -13,17 +13,57 @@ min16(uint16_t a, uint16_t b)
 	return a < b ? a : b;
 }
 
-/* Peer addresses: the one the packet came from first, then those the INIT listed. */
+/*
+ * The addresses an INIT or INIT ACK listed become paths, UNCONFIRMED until a HEARTBEAT confirms
+ * them (5.4 rule 3), except those outside the scope of the address the packet came from
+ * (@p ref): a peer reached over a global address does not get our packets to its loopback or
+ * link-local addresses.
+ */
 static void
-take_peer_addrs(struct dpsctp_assoc *a, const struct dpsctp_addr *src,
+add_listed_addrs(struct dpsctp_assoc *a, const struct dpsctp_addr *ref,
 	const struct dpsctp_init_params *p)
 {
 	size_t i;
 
-	a->npeer_addrs = 0;
-	dpsctp_addr_list_add(a->peer_addrs, &a->npeer_addrs, src);
 	for (i = 0; i < p->naddrs; i++)
-		dpsctp_addr_list_add(a->peer_addrs, &a->npeer_addrs, &p->addrs[i]);
+		if (dpsctp_addr_in_scope(&p->addrs[i], ref))
+			dpsctp_paths_add(a, &p->addrs[i], false);
+}
+
+/*
+ * A cookie set the association up (or restarted it): 5.4 rule 2, the address the INIT ACK went
+ * to is confirmed and is the primary; the others the INIT listed are probed. On a restart the
+ * peer's addresses that its new INIT no longer lists go (REMOVED), and per-path state starts
+ * again.
+ */
+static void
+take_peer_addrs(struct dpsctp_assoc *a, const struct dpsctp_cookie *ck,
+	const struct dpsctp_path *arrival, const struct dpsctp_init_params *p, bool restart)
+{
+	const struct dpsctp_addr *src = &ck->path.remote;
+	unsigned int i;
+	int k;
+
+	if (restart) {
+		for (i = a->npaths; i-- > 0;) {
+			const struct dpsctp_addr *r = &a->paths[i].remote;
+
+			if (!dpsctp_addr_equal(r, src) &&
+				!dpsctp_addr_list_has(p->addrs, p->naddrs, r))
+				dpsctp_paths_remove(a, i, true);
+		}
+		dpsctp_paths_reset(a);
+	}
+	k = dpsctp_paths_add(a, src, true);
+	if (k < 0)
+		k = 0;
+	add_listed_addrs(a, src, p);
+	dpsctp_paths_add(a, &arrival->remote, false);
+	if (restart || a->npaths == 0 || a->state == DPSCTP_CLOSED) {
+		a->primary = (uint8_t)k;
+		a->data_path = (uint8_t)k;
+		a->ctrl = (uint8_t)k;
+	}
 }
 
 static void
@@ -42,7 +82,6 @@ apply_peer_init_ack(struct dpsctp_assoc *a, const struct dpsctp_sm_input *in,
 	const struct dpsctp_init *ia, const struct dpsctp_init_params *p)
 {
 	struct dpsctp_endpoint *ep = a->ep;
-	size_t i;
 
 	dpsctp_assoc_free_cookie(a);
 	a->cookie = ep->env.alloc(ep->env.ctx, p->cookie_len);
@@ -54,10 +93,10 @@ apply_peer_init_ack(struct dpsctp_assoc *a, const struct dpsctp_sm_input *in,
 	/* 5.1.1: each side uses the minimum of its OS and the other's MIS */
 	a->os = min16(a->os_wanted, ia->mis);
 	a->mis = min16(ep->cfg.mis, ia->os);
-	/* the addresses we were given by the user stay; the INIT ACK's are added */
-	dpsctp_addr_list_add(a->peer_addrs, &a->npeer_addrs, &in->path->remote);
-	for (i = 0; i < p->naddrs; i++)
-		dpsctp_addr_list_add(a->peer_addrs, &a->npeer_addrs, &p->addrs[i]);
+	/* the addresses the user gave stay (confirmed); the INIT ACK's source and list are added,
+	 * to be confirmed */
+	dpsctp_paths_add(a, &in->path->remote, false);
+	add_listed_addrs(a, &in->path->remote, p);
 	return dpsctp_assoc_data_setup(a, false);
 }
 
@@ -77,7 +116,6 @@ apply_peer_cookie(struct dpsctp_assoc *a, const struct dpsctp_sm_input *in,
 		for (t = 0; t < DPSCTP_TIMER_COUNT; t++)
 			dpsctp_assoc_timer_stop(a, t);
 		a->error_count = 0;
-		a->hb_outstanding = false;
 		a->pending = 0;
 		a->err_len = 0;
 		a->ep->stats.restarts++;
@@ -91,8 +129,7 @@ apply_peer_cookie(struct dpsctp_assoc *a, const struct dpsctp_sm_input *in,
 	a->os_wanted = ck->os;
 	a->os = min16(ck->os, init->mis);
 	a->mis = min16(ck->mis, init->os);
-	take_peer_addrs(a, &in->path->remote, p);
-	a->primary = *in->path;
+	take_peer_addrs(a, ck, in->path, p, restart);
 	return dpsctp_assoc_data_setup(a, restart || data_flowed);
 }
 
@@ -149,10 +186,13 @@ apply_event(struct dpsctp_assoc *a, struct dpsctp_event *ev)
 }
 
 static void
-apply_hb_ack(struct dpsctp_assoc *a, const uint8_t *info, size_t len)
+apply_hb_ack(struct dpsctp_assoc *a, const struct dpsctp_path *from, const uint8_t *info,
+	size_t len)
 {
 	struct dpsctp_endpoint *ep = a->ep;
 
+	/* 6.4: the HEARTBEAT ACK goes back where the HEARTBEAT came from */
+	a->hb_ack_to = *from;
 	if (a->hb_ack_info != NULL && a->hb_ack_info != a->hb_ack_inline)
 		ep->env.free(ep->env.ctx, a->hb_ack_info, a->hb_ack_len);
 	a->hb_ack_info = NULL;
@@ -255,6 +295,8 @@ dpsctp_sm_apply(struct dpsctp_assoc *a, const struct dpsctp_sm_input *in,
 			}
 			break;
 		case DPSCTP_CMD_DATA:
+			/* 6.4: SACKs go back where the DATA came from */
+			a->sack_to = *in->path;
 			if (dpsctp_rcv_data(a, &in->v->data, in->now) != 0)
 				return DPSCTP_DISP_GONE;
 			break;
@@ -281,17 +323,15 @@ dpsctp_sm_apply(struct dpsctp_assoc *a, const struct dpsctp_sm_input *in,
 			apply_reply(a, in, x);
 			break;
 		case DPSCTP_CMD_HB_ACK:
-			apply_hb_ack(a, x->u.data.data, x->u.data.len);
+			apply_hb_ack(a, in->path, x->u.data.data, x->u.data.len);
 			break;
 		case DPSCTP_CMD_HB_ACKED:
-			/* 8.3: clear the error counter, measure the RTT */
-			a->hb_outstanding = false;
-			a->error_count = 0;
-			ep->stats.hb_acked++;
-			dpsctp_rto_sample(&a->rto, x->u.rtt);
+			/* 8.3 and 5.4: the nonce of the path it names; errors clear, RTT measured */
+			if (dpsctp_paths_hb_ack(a, x->u.data.data, x->u.data.len, in->now) != 0)
+				ep->stats.drops[DPSCTP_DROP_UNEXPECTED]++;
 			break;
 		case DPSCTP_CMD_RTT:
-			dpsctp_rto_sample(&a->rto, x->u.rtt);
+			dpsctp_rto_sample(&a->paths[a->ctrl].rto, x->u.rtt);
 			break;
 		case DPSCTP_CMD_PEER_RWND:
 			a->peer_rwnd = x->u.value;

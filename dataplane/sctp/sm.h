@@ -50,7 +50,7 @@ enum dpsctp_cmd_type {
 	DPSCTP_CMD_REPLY_SC_T,     /**< u.reply: SHUTDOWN COMPLETE with the T bit (8.4 rule 5) */
 	DPSCTP_CMD_REPLY_SHUTDOWN_ACK_ERR, /**< u.reply: SHUTDOWN ACK + Cookie In Shutdown (5.2.4 A) */
 	DPSCTP_CMD_HB_ACK,         /**< u.data: echo this Heartbeat Info */
-	DPSCTP_CMD_HB_ACKED,       /**< u.rtt: our HEARTBEAT came back */
+	DPSCTP_CMD_HB_ACKED,       /**< u.data: our HEARTBEAT came back with this Heartbeat Info */
 	DPSCTP_CMD_RTT,            /**< u.rtt: an RTT measurement */
 	DPSCTP_CMD_PEER_RWND,      /**< u.value */
 	DPSCTP_CMD_STALE_REINIT,   /**< u.value: Cookie Preservative (ms) for the new INIT */
