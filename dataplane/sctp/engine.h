@@ -450,11 +450,14 @@ int dpsctp_endpoint_icmp_ptb(struct dpsctp_endpoint *ep, const struct dpsctp_pat
 	const uint8_t *quoted, size_t qlen, uint32_t mtu, uint64_t now);
 
 /**
- * ASSOCIATE primitive (RFC 9260 10.1): start the four-way handshake to @p peer_port at the
- * @p npeers addresses @p peers (the first is used for INIT); @p os outbound streams (0: the
- * configured default). The association is in COOKIE-WAIT when this returns; COMM_UP or
- * CANT_STR_ASSOC follows as an event.
- * @return 0, -EINVAL, -EADDRINUSE (an association to that peer exists) or -ENOMEM.
+ * ASSOCIATE primitive (RFC 9260 10.1, sctp_connectx): start the four-way handshake to
+ * @p peer_port at the @p npeers addresses @p peers; @p os outbound streams (0: the configured
+ * default). Every address given is confirmed (RFC 9260 5.4 rule 1); INIT goes to the first one
+ * the route callback reaches, and each retransmission of INIT or COOKIE ECHO to the next one.
+ * The first reachable address is the primary path. The association is in COOKIE-WAIT when this
+ * returns; COMM_UP or CANT_STR_ASSOC follows as an event.
+ * @return 0, -EINVAL, -EADDRINUSE (an association to that peer exists), -ENETUNREACH (no route
+ *         to any of the addresses) or -ENOMEM.
  */
 int dpsctp_associate(struct dpsctp_endpoint *ep, const struct dpsctp_addr *peers, size_t npeers,
 	uint16_t peer_port, uint16_t os, uint64_t now, struct dpsctp_assoc **out);

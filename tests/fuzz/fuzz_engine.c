@@ -1553,8 +1553,8 @@ op_associate(struct fuzz *f, unsigned int side, unsigned int variant)
 	rc = dpsctp_associate(nd->ep, &to, 1, port, os, f->now, &a);
 	TRACE("  %s associate -> %d\n", nd->name, rc);
 	if ((variant & 3) == 3) {
-		/* no local address of that family */
-		CHECK(rc == -EINVAL);
+		/* no local address of that family: no route */
+		CHECK(rc == -ENETUNREACH);
 		return;
 	}
 	CHECK(rc == 0 || rc == -EADDRINUSE || (rc == -ENOMEM && f->heap.failed > failed));

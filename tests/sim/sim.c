@@ -492,6 +492,30 @@ cb_deliver(void *ctx, struct dpsctp_assoc *a, const struct dpsctp_rcvinfo *ri,
 /* ----------------------------------------------------------------------------------------- */
 /* Nodes */
 
+/*
+ * Source address selection as a dataplane does it from its routing table: the node's first
+ * address that has a link (up or down) to @p remote, else (a default route) its first address
+ * of the family; only a family the node has no address of is unreachable.
+ */
+static int
+cb_route(void *ctx, const struct dpsctp_addr *remote, struct dpsctp_addr *local)
+{
+	struct sim_node *n = ctx;
+	size_t i;
+
+	for (i = 0; i < n->naddrs; i++)
+		if (sim_link_find(n->sim, &n->addrs[i], remote) != NULL) {
+			*local = n->addrs[i];
+			return 0;
+		}
+	for (i = 0; i < n->naddrs; i++)
+		if (n->addrs[i].family == remote->family) {
+			*local = n->addrs[i];
+			return 0;
+		}
+	return -EHOSTUNREACH;
+}
+
 static int
 node_create_endpoint(struct sim_node *n)
 {
@@ -507,6 +531,7 @@ node_create_endpoint(struct sim_node *n)
 		.state_change = cb_state,
 		.assoc_free = cb_assoc_free,
 		.deliver = cb_deliver,
+		.route = cb_route,
 	};
 	struct dpsctp_endpoint_params p = {
 		.port = n->port,

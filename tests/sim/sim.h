@@ -123,6 +123,10 @@ const char *sim_addr_str(const struct dpsctp_addr *a, char *buf, size_t cap);
 /**
  * Add a node and create its endpoint at the current virtual time.
  *
+ * Its endpoint's route callback (source address selection) picks the node's first address
+ * that has a link (up or down) to the peer address, else its first address of that family (a
+ * default route): add links before associating.
+ *
  * Its env draws randomness from a stream derived from the world seed, the node's @p name and
  * its incarnation (so restarting a node gives it a new stream, and adding a node does not change
  * the others'); its allocator counts (sim_node_alloc_stats()).
