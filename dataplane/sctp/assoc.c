@@ -628,6 +628,13 @@ dpsctp_assoc_output(struct dpsctp_assoc *a, uint8_t *buf, size_t cap, struct dps
 		return w.len;
 	}
 	di = ctrl_state(a) ? a->ctrl : data_dest(a);
+	if (!a->paths[di].reachable) {
+		/* no route to anywhere it could go: only what answers the peer can leave, the
+		 * rest waits for a route (dpsctp_endpoint_routes_changed) */
+		if ((a->pending & DPSCTP_SEND_SACK) != 0 && a->sack_to.remote.family != 0)
+			return output_alone(a, &w, DPSCTP_SEND_SACK, &a->sack_to, path);
+		return 0;
+	}
 	dst = dpsctp_paths_get(a, di);
 	if ((a->pending & DPSCTP_SEND_SACK) != 0 && a->sack_to.remote.family != 0 &&
 		!same_remote(&a->sack_to, &dst))
@@ -792,7 +799,7 @@ dpsctp_assoc_consume(struct dpsctp_assoc *a, size_t bytes, uint64_t now)
 void
 dpsctp_assoc_path_info(const struct dpsctp_assoc *a, struct dpsctp_path_info *pi)
 {
-	const struct dpsctp_tpath *p = &a->paths[a->data_path];
+	const struct dpsctp_tpath *p = &a->paths[dpsctp_paths_select(a)];
 
 	memset(pi, 0, sizeof(*pi));
 	pi->cwnd = p->cc.cwnd;

@@ -85,6 +85,8 @@ struct dpsctp_assoc {
 	uint8_t data_path;   /* where new data went last (failover) */
 	uint8_t ctrl;        /* where handshake and shutdown chunks go */
 	bool hb_stopped;     /* no heartbeats any more (shutdown) */
+	uint32_t probe_count; /* confirmation probes sent in the current window (5.4) */
+	uint64_t probe_window; /* when that window began */
 	uint32_t mtu_min;    /* smallest path MTU: the fragmentation point follows it */
 	uint32_t ip_hdr_max; /* largest IP header of any path */
 	struct dpsctp_path sack_to;   /* where the last DATA came from: SACKs go back there */

@@ -52,6 +52,7 @@ route(struct dpsctp_assoc *a, struct dpsctp_tpath *p)
 	size_t j;
 
 	p->reachable = false;
+	memset(&p->local, 0, sizeof(p->local));
 	if (ep->cb.route != NULL) {
 		memset(&local, 0, sizeof(local));
 		if (ep->cb.route(ep->cb.ctx, &p->remote, &local) == 0 &&
@@ -343,7 +344,7 @@ usable(const struct dpsctp_tpath *p, enum dpsctp_path_state st)
 }
 
 unsigned int
-dpsctp_paths_data(struct dpsctp_assoc *a)
+dpsctp_paths_select(const struct dpsctp_assoc *a)
 {
 	unsigned int i, best = a->npaths;
 	uint32_t best_errors = UINT32_MAX;
@@ -389,8 +390,16 @@ dpsctp_paths_data(struct dpsctp_assoc *a)
 		}
 	}
 	if (best >= a->npaths)
-		best = a->primary;
+		best = a->primary; /* nothing reachable: the caller sends nothing */
 done:
+	return best;
+}
+
+unsigned int
+dpsctp_paths_data(struct dpsctp_assoc *a)
+{
+	unsigned int best = dpsctp_paths_select(a);
+
 	if (best != a->data_path) {
 		a->ep->stats.failovers++;
 		a->data_path = (uint8_t)best;
@@ -443,11 +452,12 @@ dpsctp_paths_start(struct dpsctp_assoc *a, uint64_t now)
 	uint32_t burst = a->ep->cfg.hb_max_burst != 0 ? a->ep->cfg.hb_max_burst : 1;
 
 	a->hb_stopped = false;
+	a->probe_count = 0;
 	for (i = 0; i < a->npaths; i++) {
 		struct dpsctp_tpath *p = &a->paths[i];
 
 		hb_schedule(a, p, now);
-		/* 5.4: HB.Max.Burst confirmation probes per RTO */
+		/* 5.4: HB.Max.Burst confirmation probes per RTO (probe_fire() keeps to it later) */
 		if (p->state == DPSCTP_PATH_UNCONFIRMED && p->hb_at != DPSCTP_NEVER) {
 			p->hb_at = now + (probes / burst) * p->rto.rto;
 			probes++;
@@ -495,6 +505,26 @@ hb_fire(struct dpsctp_assoc *a, struct dpsctp_tpath *p, uint64_t now)
 	p->hb_at = now + p->rto.rto;
 }
 
+/* 5.4: "The number of HEARTBEAT chunks sent at each RTO SHOULD be limited by the HB.Max.Burst
+ * parameter": confirmation probes of all UNCONFIRMED paths share a budget per RTO window; a
+ * probe over budget waits for the next window. */
+static void
+probe_fire(struct dpsctp_assoc *a, struct dpsctp_tpath *p, uint64_t now)
+{
+	uint32_t burst = a->ep->cfg.hb_max_burst != 0 ? a->ep->cfg.hb_max_burst : 1;
+
+	if (a->probe_count == 0 || now >= a->probe_window + p->rto.rto) {
+		a->probe_window = now;
+		a->probe_count = 0;
+	}
+	if (a->probe_count >= burst) {
+		p->hb_at = a->probe_window + p->rto.rto;
+		return;
+	}
+	a->probe_count++;
+	hb_fire(a, p, now);
+}
+
 /* A path's heartbeat deadline passed. @return false when the association ended. */
 static bool
 hb_expired(struct dpsctp_assoc *a, unsigned int i, uint64_t now)
@@ -518,7 +548,9 @@ hb_expired(struct dpsctp_assoc *a, unsigned int i, uint64_t now)
 		}
 		if (!hb_wanted(p))
 			return true;
-		if (hb_probing(p))
+		if (hb_probing(p) && unconfirmed)
+			probe_fire(a, p, now);
+		else if (hb_probing(p))
 			hb_fire(a, p, now);
 		else
 			p->hb_at = now + hb_period(a, p);
@@ -534,7 +566,10 @@ hb_expired(struct dpsctp_assoc *a, unsigned int i, uint64_t now)
 			p->hb_at = now + 1;
 		return true;
 	}
-	hb_fire(a, p, now);
+	if (p->state == DPSCTP_PATH_UNCONFIRMED && hb_probing(p))
+		probe_fire(a, p, now);
+	else
+		hb_fire(a, p, now);
 	return true;
 }
 
@@ -691,7 +726,7 @@ dpsctp_assoc_paddr_info(const struct dpsctp_assoc *a, const struct dpsctp_addr *
 	pi->state = (enum dpsctp_path_state)p->state;
 	pi->primary = (unsigned int)i == a->primary;
 	pi->reachable = p->reachable;
-	pi->data = (unsigned int)i == a->data_path;
+	pi->data = (unsigned int)i == dpsctp_paths_select(a);
 	pi->cwnd = p->cc.cwnd;
 	pi->ssthresh = p->cc.ssthresh;
 	pi->flight = p->flight;

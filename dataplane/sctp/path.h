@@ -113,8 +113,11 @@ void dpsctp_path_strike(struct dpsctp_assoc *a, unsigned int i, uint64_t now);
 /** Path @p i answered (DATA sent to it acknowledged, HEARTBEAT ACK): errors clear, ACTIVE. */
 void dpsctp_path_ok(struct dpsctp_assoc *a, unsigned int i, uint64_t now);
 
-/** Where new data goes now (see the top of this file). */
+/** Where new data goes now (see the top of this file); counts a failover when it changed. */
 unsigned int dpsctp_paths_data(struct dpsctp_assoc *a);
+
+/** Where new data would go now, without recording it. */
+unsigned int dpsctp_paths_select(const struct dpsctp_assoc *a);
 
 /** An ACTIVE path other than @p from for a retransmission (6.4.1), else the data path. */
 unsigned int dpsctp_paths_alternate(struct dpsctp_assoc *a, unsigned int from);

@@ -154,6 +154,17 @@ end_protocol_violation(struct dpsctp_assoc *a, enum dpsctp_abort_code code, cons
 	return DPSCTP_DISP_GONE;
 }
 
+static void
+set_sack_to(struct dpsctp_assoc *a, const struct dpsctp_path *from)
+{
+	int k = dpsctp_paths_find(a, &from->remote);
+
+	if (k >= 0 && a->paths[k].state != DPSCTP_PATH_UNCONFIRMED)
+		a->sack_to = *from;
+	else
+		a->sack_to = dpsctp_paths_get(a, a->data_path);
+}
+
 /* 6.2.1: a SACK; then, in the shutdown states, 9.2 may move on. */
 static enum dpsctp_disp
 apply_sack(struct dpsctp_assoc *a, const struct dpsctp_sm_input *in)
@@ -295,8 +306,9 @@ dpsctp_sm_apply(struct dpsctp_assoc *a, const struct dpsctp_sm_input *in,
 			}
 			break;
 		case DPSCTP_CMD_DATA:
-			/* 6.4: SACKs go back where the DATA came from */
-			a->sack_to = *in->path;
+			/* 6.4: SACKs go back where the DATA came from, unless that address is not
+			 * confirmed yet (5.4: nothing but HEARTBEATs to it): then the data path */
+			set_sack_to(a, in->path);
 			if (dpsctp_rcv_data(a, &in->v->data, in->now) != 0)
 				return DPSCTP_DISP_GONE;
 			break;
