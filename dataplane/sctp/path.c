@@ -410,18 +410,27 @@ dpsctp_paths_data(struct dpsctp_assoc *a)
 unsigned int
 dpsctp_paths_alternate(struct dpsctp_assoc *a, unsigned int from)
 {
-	unsigned int k;
+	unsigned int k, best = a->npaths;
+	uint32_t best_errors = UINT32_MAX;
 
 	if (a->npaths <= 1)
 		return 0;
-	if (a->primary != from && usable(&a->paths[a->primary], DPSCTP_PATH_ACTIVE))
-		return a->primary;
+	/* 6.4.1: an ACTIVE path other than the last one; of those, the one with the fewest
+	 * errors (two failing paths must not bounce a chunk between them while a third works),
+	 * the primary on a tie, else the first after @p from */
 	for (k = 1; k < a->npaths; k++) {
 		unsigned int i = (from + k) % a->npaths;
+		const struct dpsctp_tpath *p = &a->paths[i];
 
-		if (usable(&a->paths[i], DPSCTP_PATH_ACTIVE))
-			return i;
+		if (!usable(p, DPSCTP_PATH_ACTIVE))
+			continue;
+		if (p->errors < best_errors || (p->errors == best_errors && i == a->primary)) {
+			best = i;
+			best_errors = p->errors;
+		}
 	}
+	if (best < a->npaths)
+		return best;
 	return dpsctp_paths_data(a);
 }
 
