@@ -400,16 +400,16 @@ dpsctp_assoc_end(struct dpsctp_assoc *a, enum dpsctp_abort_code code, bool send_
 }
 
 void
-dpsctp_assoc_close(struct dpsctp_assoc *a, bool send_shutdown_complete)
+dpsctp_assoc_close(struct dpsctp_assoc *a, const struct dpsctp_path *sc_to)
 {
 	struct dpsctp_endpoint *ep = a->ep;
 	struct dpsctp_event ev;
 
-	if (send_shutdown_complete) {
+	if (sc_to != NULL) {
+		/* 6.4: back to where the SHUTDOWN ACK came from */
 		uint8_t type = DPSCTP_CHUNK_SHUTDOWN_COMPLETE;
-		struct dpsctp_path cp = dpsctp_assoc_ctrl_path(a);
 
-		dpsctp_ep_reply_ctrl(ep, a->peer_port, a->peer_vtag, &cp, &type, 1, 0, 0, NULL, 0);
+		dpsctp_ep_reply_ctrl(ep, a->peer_port, a->peer_vtag, sc_to, &type, 1, 0, 0, NULL, 0);
 	}
 	memset(&ev, 0, sizeof(ev));
 	ev.type = DPSCTP_EV_ASSOC_CHANGE;
@@ -737,7 +737,7 @@ dpsctp_assoc_shutdown(struct dpsctp_assoc *a, uint64_t now)
 	switch (a->state) {
 	case DPSCTP_COOKIE_WAIT:
 		/* nothing reached the peer's state yet: just forget it */
-		dpsctp_assoc_close(a, false);
+		dpsctp_assoc_close(a, NULL);
 		return 0;
 	case DPSCTP_COOKIE_ECHOED:
 		/* the peer may already hold a TCB: tell it with an ABORT */

@@ -197,7 +197,7 @@ struct dpsctp_path dpsctp_assoc_ctrl_path(const struct dpsctp_assoc *a);
 void dpsctp_assoc_end(struct dpsctp_assoc *a, enum dpsctp_abort_code code, bool send_abort,
 	uint16_t cause, const void *data, size_t len, const uint8_t *peer_causes,
 	size_t peer_causes_len, enum dpsctp_assoc_change_state ev);
-void dpsctp_assoc_close(struct dpsctp_assoc *a, bool send_shutdown_complete);
+void dpsctp_assoc_close(struct dpsctp_assoc *a, const struct dpsctp_path *sc_to);
 int dpsctp_assoc_data_setup(struct dpsctp_assoc *a, bool restart);
 void dpsctp_assoc_shutdown_progress(struct dpsctp_assoc *a, uint64_t now);
 

@@ -553,6 +553,9 @@ dpsctp_outq_fill(struct dpsctp_assoc *a, struct dpsctp_wbuf *w, size_t room, uns
 	struct dpsctp_tpath *p = &a->paths[path];
 	unsigned int n = 0;
 	bool nagle_checked = false;
+	/* 6.4: new data goes to the data path only; a packet of retransmissions to an alternate
+	 * (6.4.1) carries nothing else */
+	bool new_ok = path == dpsctp_paths_select(a);
 
 	if (!may_send_data(a) || (q->cap == 0 && q->head == NULL))
 		return 0;
@@ -571,6 +574,8 @@ dpsctp_outq_fill(struct dpsctp_assoc *a, struct dpsctp_wbuf *w, size_t room, uns
 				q->nretx = 0; /* cannot happen; keep the count honest */
 		}
 		if (!retx) {
+			if (!new_ok)
+				break;
 			if (q->next_send == q->next_tsn) {
 				if (q->head == NULL)
 					break;

@@ -310,8 +310,10 @@ dpsctp_path_strike(struct dpsctp_assoc *a, unsigned int i, uint64_t now)
 			set_state(a, p, DPSCTP_PATH_INACTIVE);
 		} else if (p->state == DPSCTP_PATH_ACTIVE && pf_enabled(p) && p->errors > p->pfmr) {
 			set_state(a, p, DPSCTP_PATH_PF);
-			/* RFC 7829: probe the PF path once per RTO, starting now */
-			if (!p->hb_outstanding)
+			/* RFC 7829: probe the PF path once per RTO, starting now (not once the
+			 * shutdown stopped heartbeats: a closed peer would answer with ABORT) */
+			if (!p->hb_outstanding && !a->hb_stopped &&
+				!dpsctp_assoc_before_established(a))
 				p->hb_at = now;
 		}
 		break;
@@ -437,19 +439,31 @@ dpsctp_paths_alternate(struct dpsctp_assoc *a, unsigned int from)
 void
 dpsctp_paths_ctrl_rotate(struct dpsctp_assoc *a)
 {
-	unsigned int k;
+	unsigned int k, best = a->npaths;
+	uint32_t best_errors = UINT32_MAX;
 
-	/* the next confirmed, reachable path after the current one (the handshake tries every
-	 * address the user gave in turn) */
+	/* the next ACTIVE reachable path after the current one (the handshake tries every
+	 * address the user gave in turn: they are all ACTIVE then), else the confirmed one with
+	 * the fewest errors (a PF path before an INACTIVE one) */
 	for (k = 1; k <= a->npaths; k++) {
 		unsigned int i = (a->ctrl + k) % a->npaths;
-		const struct dpsctp_tpath *p = &a->paths[i];
 
-		if (p->reachable && p->state != DPSCTP_PATH_UNCONFIRMED) {
+		if (usable(&a->paths[i], DPSCTP_PATH_ACTIVE)) {
 			a->ctrl = (uint8_t)i;
 			return;
 		}
 	}
+	for (k = 1; k <= a->npaths; k++) {
+		unsigned int i = (a->ctrl + k) % a->npaths;
+		const struct dpsctp_tpath *p = &a->paths[i];
+
+		if (p->reachable && p->state != DPSCTP_PATH_UNCONFIRMED && p->errors < best_errors) {
+			best = i;
+			best_errors = p->errors;
+		}
+	}
+	if (best < a->npaths)
+		a->ctrl = (uint8_t)best;
 }
 
 /* ---- heartbeats ---- */

@@ -362,7 +362,7 @@ dpsctp_sm_apply(struct dpsctp_assoc *a, const struct dpsctp_sm_input *in,
 				x->u.end.peer_causes_len, x->u.end.ev);
 			return DPSCTP_DISP_GONE;
 		case DPSCTP_CMD_CLOSE:
-			dpsctp_assoc_close(a, x->u.close.send_sc);
+			dpsctp_assoc_close(a, x->u.close.send_sc ? in->path : NULL);
 			return DPSCTP_DISP_GONE;
 		}
 	}
