@@ -204,7 +204,17 @@ ctrl_state(const struct dpsctp_assoc *a)
 struct dpsctp_path
 dpsctp_assoc_ctrl_path(const struct dpsctp_assoc *a)
 {
-	return dpsctp_paths_get(a, ctrl_state(a) ? a->ctrl : a->data_path);
+	unsigned int i = ctrl_state(a) ? a->ctrl : a->data_path;
+	struct dpsctp_path none;
+
+	if (i < a->npaths && a->paths[i].reachable)
+		return dpsctp_paths_get(a, i);
+	/* no route there: any confirmed path that has one; else nowhere (local family 0) */
+	for (i = 0; i < a->npaths; i++)
+		if (a->paths[i].reachable && a->paths[i].state != DPSCTP_PATH_UNCONFIRMED)
+			return dpsctp_paths_get(a, i);
+	memset(&none, 0, sizeof(none));
+	return none;
 }
 
 static uint64_t
@@ -369,8 +379,10 @@ dpsctp_assoc_end(struct dpsctp_assoc *a, enum dpsctp_abort_code code, bool send_
 		struct dpsctp_path cp = dpsctp_assoc_ctrl_path(a);
 
 		/* 8.4 rule 3 / 8.5.1: without the peer's tag (COOKIE-WAIT) our own tag with the T bit
-		 * is all we can send */
-		if (a->peer_vtag != 0)
+		 * is all we can send; without a route to the peer, nothing */
+		if (cp.local.family == 0)
+			;
+		else if (a->peer_vtag != 0)
 			dpsctp_ep_reply_ctrl(ep, a->peer_port, a->peer_vtag, &cp, &type, 1, 0, cause,
 				data, len);
 		else
@@ -557,6 +569,24 @@ data_dest(struct dpsctp_assoc *a)
 	return dpsctp_paths_data(a);
 }
 
+/*
+ * Does the SACK go apart, back to where the DATA came from (6.4)? Only while that address is
+ * confirmed, reachable and not INACTIVE (routes change between input and output); else it goes
+ * with the packet to @p dst.
+ */
+static bool
+sack_elsewhere(const struct dpsctp_assoc *a, const struct dpsctp_path *dst)
+{
+	int k;
+
+	if (a->sack_to.remote.family == 0 || same_remote(&a->sack_to, dst))
+		return false;
+	k = dpsctp_paths_find(a, &a->sack_to.remote);
+	if (k < 0 || !a->paths[k].reachable)
+		return false;
+	return a->paths[k].state == DPSCTP_PATH_ACTIVE || a->paths[k].state == DPSCTP_PATH_PF;
+}
+
 static bool
 hb_due(const struct dpsctp_assoc *a)
 {
@@ -609,8 +639,9 @@ dpsctp_assoc_output(struct dpsctp_assoc *a, uint8_t *buf, size_t cap, struct dps
 	dpsctp_wbuf_init(&w, buf, cap);
 	if ((a->pending & DPSCTP_SEND_INIT) != 0) {
 		/* 5.1: INIT travels alone, with a Verification Tag of 0; one that does not fit the
-		 * caller's buffer stays pending */
-		if (dpsctp_common_hdr_build(&w, a->ep->port, a->peer_port, 0) != 0 ||
+		 * caller's buffer, or has no route now, stays pending (T1-init moves on) */
+		if (!a->paths[a->ctrl].reachable ||
+			dpsctp_common_hdr_build(&w, a->ep->port, a->peer_port, 0) != 0 ||
 			put_init(a, &w) != 0)
 			return 0;
 		a->pending &= ~DPSCTP_SEND_INIT;
@@ -628,16 +659,15 @@ dpsctp_assoc_output(struct dpsctp_assoc *a, uint8_t *buf, size_t cap, struct dps
 		return w.len;
 	}
 	di = ctrl_state(a) ? a->ctrl : data_dest(a);
+	dst = dpsctp_paths_get(a, di);
 	if (!a->paths[di].reachable) {
 		/* no route to anywhere it could go: only what answers the peer can leave, the
 		 * rest waits for a route (dpsctp_endpoint_routes_changed) */
-		if ((a->pending & DPSCTP_SEND_SACK) != 0 && a->sack_to.remote.family != 0)
+		if ((a->pending & DPSCTP_SEND_SACK) != 0 && sack_elsewhere(a, &dst))
 			return output_alone(a, &w, DPSCTP_SEND_SACK, &a->sack_to, path);
 		return 0;
 	}
-	dst = dpsctp_paths_get(a, di);
-	if ((a->pending & DPSCTP_SEND_SACK) != 0 && a->sack_to.remote.family != 0 &&
-		!same_remote(&a->sack_to, &dst))
+	if ((a->pending & DPSCTP_SEND_SACK) != 0 && sack_elsewhere(a, &dst))
 		return output_alone(a, &w, DPSCTP_SEND_SACK, &a->sack_to, path);
 	mtu = a->paths[di].cc.mtu - dpsctp_path_ip_hdr(&a->paths[di]);
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
@@ -652,7 +682,7 @@ dpsctp_assoc_output(struct dpsctp_assoc *a, uint8_t *buf, size_t cap, struct dps
 		bool sack = a->deadline[DPSCTP_T_SACK] != DPSCTP_NEVER &&
 			(a->pending & DPSCTP_SEND_SACK) == 0 && !dpsctp_tsnmap_has_gaps(&a->tsnmap) &&
 			a->tsnmap.ndups == 0 &&
-			(a->sack_to.remote.family == 0 || same_remote(&a->sack_to, &dst));
+			!sack_elsewhere(a, &dst);
 		size_t reserve = sack ? 16 : 0;
 		bool alone = w.len == DPSCTP_COMMON_HDR_LEN;
 		struct dpsctp_wbuf d;

@@ -44,6 +44,8 @@ paddr_event(struct dpsctp_assoc *a, const struct dpsctp_tpath *p, enum dpsctp_pa
 
 /* ---- the table ---- */
 
+static void set_state(struct dpsctp_assoc *a, struct dpsctp_tpath *p, enum dpsctp_path_state st);
+
 static void
 route(struct dpsctp_assoc *a, struct dpsctp_tpath *p)
 {
@@ -101,8 +103,9 @@ dpsctp_paths_add(struct dpsctp_assoc *a, const struct dpsctp_addr *remote, bool 
 	int i = dpsctp_paths_find(a, remote);
 
 	if (i >= 0) {
+		/* confirmed now by 5.4 rule 1 or 2: reported like a HEARTBEAT confirmation */
 		if (confirmed && a->paths[i].state == DPSCTP_PATH_UNCONFIRMED)
-			a->paths[i].state = DPSCTP_PATH_ACTIVE;
+			set_state(a, &a->paths[i], DPSCTP_PATH_ACTIVE);
 		return i;
 	}
 	if (a->npaths >= DPSCTP_MAX_ADDRS)

@@ -94,8 +94,9 @@ flush_sack(struct dpsctp_assoc *a)
 	uint8_t buf[DPSCTP_COMMON_HDR_LEN + 16 + 4 * (SACK_MAX_GAPS + SACK_MAX_DUPS)];
 	struct dpsctp_wbuf w;
 
-	/* with the reply queue full, the waiting SACK just grows to cover this packet too */
-	if (a->ep->reply_count >= DPSCTP_REPLY_QUEUE / 2)
+	/* with the reply queue full, the waiting SACK just grows to cover this packet too; with
+	 * no local address to send it from (no route), it waits for output */
+	if (a->ep->reply_count >= DPSCTP_REPLY_QUEUE / 2 || a->sack_to.local.family == 0)
 		return;
 	dpsctp_wbuf_init(&w, buf, sizeof(buf));
 	if (dpsctp_common_hdr_build(&w, a->ep->port, a->peer_port, a->peer_vtag) != 0 ||

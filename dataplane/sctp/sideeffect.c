@@ -158,11 +158,18 @@ static void
 set_sack_to(struct dpsctp_assoc *a, const struct dpsctp_path *from)
 {
 	int k = dpsctp_paths_find(a, &from->remote);
+	const struct dpsctp_tpath *p = k >= 0 ? &a->paths[k] : NULL;
 
-	if (k >= 0 && a->paths[k].state != DPSCTP_PATH_UNCONFIRMED)
+	/* back to the source while it is usable; an UNCONFIRMED source never (5.4), an INACTIVE
+	 * or unrouted one only when the data path has no route either */
+	if (p != NULL && p->reachable &&
+		(p->state == DPSCTP_PATH_ACTIVE || p->state == DPSCTP_PATH_PF))
 		a->sack_to = *from;
-	else
+	else if (a->paths[a->data_path].reachable ||
+		(p != NULL && p->state == DPSCTP_PATH_UNCONFIRMED))
 		a->sack_to = dpsctp_paths_get(a, a->data_path);
+	else
+		a->sack_to = *from;
 }
 
 /* 6.2.1: a SACK; then, in the shutdown states, 9.2 may move on. */

@@ -35,6 +35,17 @@
  *    sender holds nothing any more, every message it accepted was delivered or reported failed.
  *    An association that comes back with the tags of a closed one (a replayed COOKIE ECHO
  *    within the cookie's life, which RFC 9260 allows) lifts the at-most-once and order checks.
+ *  - multihoming (FE_OP_ADDRS, FE_OP_PATH, FE_OP_PTB, FE_OP_CONNECTX; fuzz_engine.h): after every
+ *    operation each association's paths are consistent - peer addresses without duplicates,
+ *    the primary first and the only one marked primary, one data path, valid states, MTU in
+ *    512..9216, cwnd >= MTU, the paths' flight summing to the association's, a route being one
+ *    of our addresses and (once the engine was told of route changes) the one the harness's
+ *    route callback gives, get_paddr_params matching paddr_info; no packet but HEARTBEAT or
+ *    HEARTBEAT ACK goes to an UNCONFIRMED or unreachable peer address (RFC 9260 5.4), DATA leaves
+ *    from its path's local address; PEER_ADDR_CHANGE names an address the association has or
+ *    had, and the last state it reports is the path's state; connectx, set_primary,
+ *    set_paddr_params, set_thresholds and icmp_ptb return what engine.h documents, and a
+ *    packet-too-big report not believed changes no path MTU (a believed one only its path's).
  * Set DPSCTP_FUZZ_TRACE=1 to print what happens (operations, packets, upcalls) to stderr.
  */
 #include <errno.h>
@@ -125,6 +136,10 @@ struct track {
 	uint32_t idx;  /* its number */
 	uint32_t off;  /* its bytes delivered so far */
 	struct dpsctp_rcvinfo ri; /* of its first deliver call */
+	/* its peer addresses after the last operation (PEER_ADDR_CHANGE names one of them) */
+	struct dpsctp_addr paddrs[DPSCTP_MAX_ADDRS];
+	unsigned int npaddrs;
+	unsigned int npaddr_ev; /* PEER_ADDR_CHANGE events seen */
 };
 
 /* A message sent, by number (its PPID and send context) in its direction. */
@@ -144,14 +159,35 @@ struct msg {
 
 struct fuzz;
 
+#define MAX_NADDR 3   /* addresses of a node */
+#define RT_DEFAULT 4  /* route: the default (same index, else the first of the family) */
+#define RT_NONE 3     /* route: none (-EHOSTUNREACH) */
+#define RT_FOREIGN 5  /* route: an address the endpoint does not have */
+#define MAX_PEV 256   /* PEER_ADDR_CHANGE events remembered during one operation */
+
+/* A PEER_ADDR_CHANGE event, checked once the operation is over. */
+struct pev {
+	uint32_t uid;
+	struct dpsctp_addr addr;
+	enum dpsctp_paddr_change state;
+};
+
 struct node {
 	struct fuzz *f;
 	const char *name;
 	struct dpsctp_endpoint *ep;
-	struct dpsctp_addr addr;
+	struct dpsctp_addr addrs[MAX_NADDR]; /* addrs[0]: 198.18.0.1 (A) or 198.18.0.2 (B) */
+	unsigned int naddr;
+	/* the route callback: local address index for peer address 0..2, [3] for addresses that
+	 * are not the peer's; RT_* */
+	uint8_t rt[4];
+	struct pev pev[MAX_PEV];
+	unsigned int npev;
+	bool pev_overflow;
 	uint16_t port;
 	bool listen;
 	bool hold; /* output is not called */
+	bool rt_stale; /* routes changed since the engine last asked (routes_changed) */
 	bool slow; /* the application reads only on FE_OP_CONSUME */
 	struct dpsctp_proto_config cfg;
 	bool destroying;
@@ -185,6 +221,9 @@ struct fuzz {
 	struct heap heap;
 	struct node node[2];
 	struct queue q[2];    /* q[0]: A->B, q[1]: B->A */
+	/* cut[dir][i][j]: packets from address i of the sender (A for dir 0) to address j of the
+	 * receiver are lost */
+	bool cut[2][MAX_NADDR][MAX_NADDR];
 	struct queue hist[2]; /* last packets delivered, newest first */
 	struct pkt *free_pkts[POOL];
 	unsigned int nfree;
@@ -423,6 +462,63 @@ msg_settle(struct fuzz *f, unsigned int dir, struct msg *m, uint8_t bit)
 			t->nsettled++;
 	}
 	m->st |= bit;
+}
+
+/* ---- addresses ---- */
+
+static const char *
+addr_str(const struct dpsctp_addr *a)
+{
+	static char buf[4][48];
+	static unsigned int k;
+	char *b = buf[k++ & 3];
+
+	if (a->family == 4)
+		snprintf(b, 48, "%u.%u.%u.%u", a->bytes[0], a->bytes[1], a->bytes[2], a->bytes[3]);
+	else if (a->family == 6)
+		snprintf(b, 48, "[%02x%02x:%02x%02x::%02x]", a->bytes[0], a->bytes[1], a->bytes[2],
+			a->bytes[3], a->bytes[15]);
+	else
+		snprintf(b, 48, "family-%u", a->family);
+	return b;
+}
+
+static const char *
+paddr_change_name(enum dpsctp_paddr_change c)
+{
+	static const char *const names[] = {"?", "AVAILABLE", "UNREACHABLE", "REMOVED", "ADDED",
+		"MADE_PRIM", "CONFIRMED", "POTENTIALLY_FAILED"};
+
+	return (unsigned int)c < sizeof(names) / sizeof(names[0]) ? names[c] : "?";
+}
+
+static bool
+addr_eq(const struct dpsctp_addr *x, const struct dpsctp_addr *y)
+{
+	return x->family == y->family && memcmp(x->bytes, y->bytes, sizeof(x->bytes)) == 0;
+}
+
+/* Index of @p a among the addresses of @p nd, or -1. */
+static int
+addr_index(const struct node *nd, const struct dpsctp_addr *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < nd->naddr; i++)
+		if (addr_eq(&nd->addrs[i], a))
+			return (int)i;
+	return -1;
+}
+
+static bool
+addr_in(const struct dpsctp_addr *list, unsigned int n, const struct dpsctp_addr *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (addr_eq(&list[i], a))
+			return true;
+	return false;
 }
 
 /* ---- callbacks ---- */
@@ -767,6 +863,29 @@ cb_event(void *ctx, struct dpsctp_assoc *a, const struct dpsctp_event *ev)
 		CHECK(t->up && t->dry_armed);
 		t->dry_armed = false;
 		break;
+	case DPSCTP_EV_PEER_ADDR_CHANGE: {
+		const struct dpsctp_addr *x = &ev->u.paddr.addr;
+
+		TRACE("    %s#%u event PEER_ADDR_CHANGE %s %s error=%u\n", nd->name, t->id,
+			addr_str(x), paddr_change_name(ev->u.paddr.state), ev->u.paddr.error);
+		CHECK(ev->u.paddr.state >= DPSCTP_ADDR_AVAILABLE &&
+			ev->u.paddr.state <= DPSCTP_ADDR_POTENTIALLY_FAILED);
+		CHECK(x->family == 4 || x->family == 6);
+		/* an association that is gone tells nothing more */
+		CHECK(t->st != DPSCTP_CLOSED);
+		t->npaddr_ev++;
+		/* which address it names is checked once the operation is over (the paths are
+		 * read back then, not from inside a callback) */
+		if (nd->npev == MAX_PEV) {
+			nd->pev_overflow = true;
+			break;
+		}
+		nd->pev[nd->npev].uid = t->uid;
+		nd->pev[nd->npev].addr = *x;
+		nd->pev[nd->npev].state = ev->u.paddr.state;
+		nd->npev++;
+		break;
+	}
 	case DPSCTP_EV_PARTIAL_DELIVERY:
 		TRACE("    %s#%u event PARTIAL_DELIVERY sid=%u ssn=%u\n", nd->name, t->id,
 			ev->u.partial_delivery.sid, ev->u.partial_delivery.ssn);
@@ -841,6 +960,86 @@ addr6(struct dpsctp_addr *a, uint8_t last)
 	a->bytes[15] = last;
 }
 
+/* Address @p k of side @p side: 198.18.k.1 (A) or 198.18.k.2 (B); @p v6: 2001:db8::1 or ::2. */
+static void
+node_addr(struct dpsctp_addr *a, unsigned int side, unsigned int k, bool v6)
+{
+	if (v6) {
+		addr6(a, (uint8_t)(1 + side));
+	} else {
+		addr4(a, (uint8_t)(1 + side));
+		a->bytes[2] = (uint8_t)k;
+	}
+}
+
+/* The addresses of node @p side (FE_OP_ADDRS mode); its routes back to the defaults, its pairs
+ * restored. */
+static void
+node_addrs(struct fuzz *f, unsigned int side, uint8_t mode)
+{
+	struct node *nd = &f->node[side];
+	unsigned int k, i, j;
+
+	nd->naddr = 1 + (mode & 3) % 3;
+	for (k = 0; k < nd->naddr; k++)
+		node_addr(&nd->addrs[k], side, k, k == 2 && (mode & 4) != 0);
+	for (k = 0; k < 4; k++)
+		nd->rt[k] = RT_DEFAULT;
+	for (i = 0; i < MAX_NADDR; i++)
+		for (j = 0; j < MAX_NADDR; j++) {
+			f->cut[0][i][j] = false;
+			f->cut[1][i][j] = false;
+		}
+}
+
+/* The harness's routing: which local address of @p nd reaches @p remote (-1: none,
+ * -2: an address that is not the endpoint's). */
+static int
+route_index(const struct node *nd, const struct dpsctp_addr *remote)
+{
+	const struct node *peer = &nd->f->node[nd == &nd->f->node[0]];
+	int j = addr_index(peer, remote);
+	unsigned int r = nd->rt[j >= 0 ? j : 3], i;
+
+	if (remote->family != 4 && remote->family != 6)
+		return -1;
+	switch (r) {
+	case RT_NONE:
+		return -1;
+	case RT_FOREIGN:
+		return -2;
+	case RT_DEFAULT:
+		if (j >= 0 && (unsigned int)j < nd->naddr && nd->addrs[j].family == remote->family)
+			return j;
+		for (i = 0; i < nd->naddr; i++)
+			if (nd->addrs[i].family == remote->family)
+				return (int)i;
+		return -1;
+	default:
+		/* a route to an address of another family is no route */
+		if (r < nd->naddr && nd->addrs[r].family == remote->family)
+			return (int)r;
+		return -1;
+	}
+}
+
+static int
+cb_route(void *ctx, const struct dpsctp_addr *remote, struct dpsctp_addr *local)
+{
+	struct node *nd = ctx;
+	int i;
+
+	CHECK(remote != NULL && local != NULL);
+	i = route_index(nd, remote);
+	if (i == -1)
+		return -EHOSTUNREACH;
+	if (i == -2)
+		addr4(local, 99);
+	else
+		*local = nd->addrs[i];
+	return 0;
+}
+
 static void
 node_config(struct node *nd, uint8_t bits, uint8_t dbits, bool listen)
 {
@@ -907,12 +1106,13 @@ node_create(struct fuzz *f, struct node *nd)
 		.state_change = cb_state,
 		.deliver = cb_deliver,
 		.assoc_free = cb_free,
+		.route = cb_route,
 	};
 	struct dpsctp_callbacks cb = cb_proto;
 	struct dpsctp_endpoint_params p = {
 		.port = nd->port,
-		.addrs = &nd->addr,
-		.naddrs = 1,
+		.addrs = nd->addrs,
+		.naddrs = nd->naddr,
 		.listen = nd->listen,
 		.cfg = &nd->cfg,
 	};
@@ -931,6 +1131,8 @@ node_create(struct fuzz *f, struct node *nd)
 	nd->nsack = 0;
 	nd->ntags = 0;
 	nd->slow = nd->cfg.rcv_app_window;
+	nd->npev = 0;
+	nd->pev_overflow = false;
 	rc = dpsctp_endpoint_create(&env, &cb, &p, f->now, &nd->ep);
 	CHECK(rc == 0 || (rc == -ENOMEM && f->heap.failed > failed));
 	if (rc != 0)
@@ -974,7 +1176,8 @@ track_check_data(struct fuzz *f, struct node *nd, struct track *t)
 	CHECK(free_now == c->sndbuf - pi.queued);
 	CHECK(pi.flight <= pi.queued);
 	CHECK((uint64_t)pi.flight <= (uint64_t)pi.unacked * DPSCTP_MAX_PACKET);
-	CHECK(pi.mtu >= 576 && pi.cwnd >= pi.mtu);
+	/* a packet-too-big report or SPP_PMTUD_DISABLE may set it down to 512 */
+	CHECK(pi.mtu >= 512 && pi.cwnd >= pi.mtu);
 	/* our window: a_rwnd less what is held, including what the application has not read */
 	CHECK(pi.rwnd <= c->a_rwnd);
 	if (c->rcv_app_window)
@@ -988,6 +1191,140 @@ track_check_data(struct fuzz *f, struct node *nd, struct track *t)
 		CHECK(t->nsettled == t->nsent);
 }
 
+/* The paths of one association (engine.h: dpsctp_assoc_peer_addrs, dpsctp_assoc_paddr_info,
+ * dpsctp_assoc_get_paddr_params); its peer addresses are remembered for the event check. */
+static void
+track_check_paths(struct node *nd, struct track *t, const struct dpsctp_assoc_status *s)
+{
+	struct dpsctp_addr list[DPSCTP_MAX_ADDRS], unknown;
+	struct dpsctp_paddr_params pp, pp0;
+	struct dpsctp_path_info info;
+	struct dpsctp_paddr_info pi;
+	unsigned int i, nprim = 0, ndata = 0;
+	uint64_t flight = 0;
+	size_t n;
+
+	n = dpsctp_assoc_peer_addrs(t->a, list, DPSCTP_MAX_ADDRS);
+	CHECK(n == s->npeer_addrs && n >= 1 && n <= DPSCTP_MAX_ADDRS);
+	/* the primary first */
+	CHECK(addr_eq(&list[0], &s->primary.remote));
+	CHECK(dpsctp_assoc_get_paddr_params(t->a, NULL, &pp0) == 0);
+	for (i = 0; i < n; i++) {
+		CHECK(!addr_in(list, i, &list[i]));
+		CHECK(dpsctp_assoc_paddr_info(t->a, &list[i], &pi) == 0);
+		TRACE("    %s#%u path %s%s %s%s%s from %s cwnd=%u flight=%u mtu=%u errors=%u/%u/%u "
+		      "rto=%llu ms\n",
+			nd->name, t->id, addr_str(&list[i]), pi.primary ? " primary" : "",
+			dpsctp_path_state_name(pi.state), pi.reachable ? "" : " unreachable",
+			pi.data ? " data" : "", addr_str(&pi.path.local), pi.cwnd, pi.flight, pi.mtu,
+			pi.error_count, pi.pf_threshold, pi.path_max_retrans,
+			(unsigned long long)(pi.rto / DPSCTP_MS));
+		CHECK(addr_eq(&pi.path.remote, &list[i]));
+		CHECK((unsigned int)pi.state <= DPSCTP_PATH_INACTIVE);
+		CHECK(pi.primary == (i == 0));
+		nprim += pi.primary;
+		ndata += pi.data;
+		CHECK(pi.mtu >= 512 && pi.mtu <= DPSCTP_MAX_PACKET);
+		CHECK(pi.cwnd >= pi.mtu);
+		CHECK(pi.rto > 0);
+		CHECK(pi.path_max_retrans >= 1);
+		CHECK(((pi.flags & DPSCTP_SPP_HB_ENABLE) != 0) !=
+			((pi.flags & DPSCTP_SPP_HB_DISABLE) != 0));
+		CHECK(((pi.flags & DPSCTP_SPP_PMTUD_ENABLE) != 0) !=
+			((pi.flags & DPSCTP_SPP_PMTUD_DISABLE) != 0));
+		/* a route is one of our addresses, of the peer address's family */
+		if (pi.reachable)
+			CHECK(addr_index(nd, &pi.path.local) >= 0 &&
+				pi.path.local.family == list[i].family);
+		/* the engine asked again since the routes last changed: it knows them */
+		if (!nd->rt_stale) {
+			int r = route_index(nd, &list[i]);
+
+			CHECK(pi.reachable == (r >= 0));
+			if (r >= 0)
+				CHECK(addr_eq(&pi.path.local, &nd->addrs[r]));
+		}
+		CHECK(dpsctp_assoc_get_paddr_params(t->a, &list[i], &pp) == 0);
+		CHECK(pp.hb_interval == pi.hb_interval && pp.path_max_retrans == pi.path_max_retrans);
+		CHECK(pp.pathmtu == pi.mtu && pp.flags == pi.flags);
+		if (i == 0)
+			CHECK(memcmp(&pp, &pp0, sizeof(pp)) == 0);
+		flight += pi.flight;
+	}
+	CHECK(nprim == 1 && ndata == 1);
+	/* the association's flight is the sum of its paths' */
+	dpsctp_assoc_path_info(t->a, &info);
+	CHECK(flight == info.flight);
+	addr4(&unknown, 98);
+	if (!addr_in(list, (unsigned int)n, &unknown)) {
+		CHECK(dpsctp_assoc_paddr_info(t->a, &unknown, &pi) == -ENOENT);
+		CHECK(dpsctp_assoc_get_paddr_params(t->a, &unknown, &pp) == -ENOENT);
+	}
+	memcpy(t->paddrs, list, n * sizeof(list[0]));
+	t->npaddrs = (unsigned int)n;
+}
+
+/*
+ * The PEER_ADDR_CHANGE events of the operation: each names an address the association had
+ * before or has now (one REMOVED, before); the last state change reported for an address is
+ * its state now.
+ */
+static void
+check_paddr_events(struct node *nd)
+{
+	unsigned int e, k;
+
+	if (nd->pev_overflow || nd->overflow || nd->ep == NULL)
+		goto out;
+	for (e = 0; e < nd->npev; e++) {
+		const struct pev *ev = &nd->pev[e];
+		struct track *t = track_by_uid(nd, ev->uid);
+		struct dpsctp_addr list[DPSCTP_MAX_ADDRS];
+		struct dpsctp_paddr_info pi;
+		enum dpsctp_path_state want;
+		size_t n;
+
+		if (t == NULL)
+			continue; /* released since */
+		n = dpsctp_assoc_peer_addrs(t->a, list, DPSCTP_MAX_ADDRS);
+		if (ev->state == DPSCTP_ADDR_REMOVED) {
+			CHECK(addr_in(t->paddrs, t->npaddrs, &ev->addr) || t->npaddrs == 0);
+			continue;
+		}
+		CHECK(addr_in(list, (unsigned int)n, &ev->addr) ||
+			addr_in(t->paddrs, t->npaddrs, &ev->addr));
+		switch (ev->state) {
+		case DPSCTP_ADDR_AVAILABLE:
+		case DPSCTP_ADDR_CONFIRMED:
+			want = DPSCTP_PATH_ACTIVE;
+			break;
+		case DPSCTP_ADDR_UNREACHABLE:
+			want = DPSCTP_PATH_INACTIVE;
+			break;
+		case DPSCTP_ADDR_POTENTIALLY_FAILED:
+			want = DPSCTP_PATH_PF;
+			break;
+		default:
+			continue;
+		}
+		/* the last state change reported for it */
+		for (k = e + 1; k < nd->npev; k++)
+			if (nd->pev[k].uid == ev->uid && addr_eq(&nd->pev[k].addr, &ev->addr) &&
+				(nd->pev[k].state == DPSCTP_ADDR_AVAILABLE ||
+					nd->pev[k].state == DPSCTP_ADDR_CONFIRMED ||
+					nd->pev[k].state == DPSCTP_ADDR_UNREACHABLE ||
+					nd->pev[k].state == DPSCTP_ADDR_POTENTIALLY_FAILED))
+				break;
+		if (k < nd->npev)
+			continue;
+		if (dpsctp_assoc_paddr_info(t->a, &ev->addr, &pi) == 0)
+			CHECK(pi.state == want);
+	}
+out:
+	nd->npev = 0;
+	nd->pev_overflow = false;
+}
+
 /* What the engine says must match what the callbacks said. */
 static void
 node_check(struct fuzz *f, struct node *nd)
@@ -995,6 +1332,7 @@ node_check(struct fuzz *f, struct node *nd)
 	const struct dpsctp_stats *st;
 	unsigned int i;
 
+	check_paddr_events(nd);
 	if (nd->ep == NULL)
 		return;
 	st = dpsctp_endpoint_stats(nd->ep);
@@ -1041,6 +1379,7 @@ node_check(struct fuzz *f, struct node *nd)
 		}
 		CHECK(s.rto > 0);
 		track_check_data(f, nd, t);
+		track_check_paths(nd, t, &s);
 	}
 }
 
@@ -1100,6 +1439,46 @@ render(const char *what, const uint8_t *p, size_t n)
 	fprintf(stderr, "    %s %s", what, text);
 }
 
+/*
+ * RFC 9260 5.4: nothing but HEARTBEAT (and HEARTBEAT ACK, an answer) goes to an UNCONFIRMED
+ * address; engine.h: nothing goes to a peer address without a route. The handshake chunks go
+ * to the addresses the user gave, which are confirmed (rule 1). DATA leaves from the local
+ * address the route callback gave for its destination. A packet of no association of the
+ * sender (a stateless answer) is not checked.
+ */
+static void
+check_dest(struct node *nd, const struct dpsctp_packet_info *pk, const struct dpsctp_path *path,
+	bool probe_only, bool data)
+{
+	bool matched = false;
+	unsigned int i;
+
+	if (nd->overflow)
+		return;
+	for (i = 0; i < nd->nt; i++) {
+		struct dpsctp_assoc_status s;
+		struct dpsctp_paddr_info pi;
+
+		dpsctp_assoc_get_status(nd->t[i].a, &s);
+		if (s.peer_vtag != pk->hdr.vtag || s.peer_port != pk->hdr.dst_port ||
+			dpsctp_assoc_paddr_info(nd->t[i].a, &path->remote, &pi) != 0)
+			continue;
+		matched = true;
+		TRACE("    (to %s %s%s of %s#%u)\n", addr_str(&path->remote),
+			dpsctp_path_state_name(pi.state), pi.reachable ? "" : " unreachable", nd->name,
+			nd->t[i].id);
+		if (probe_only)
+			return;
+		if (pi.state != DPSCTP_PATH_UNCONFIRMED && pi.reachable &&
+			(!data || addr_eq(&path->local, &pi.path.local)))
+			return;
+	}
+	if (matched) {
+		CHECK(!"a packet other than a heartbeat to an UNCONFIRMED or unreachable address, "
+		       "or DATA from another local address than its route");
+	}
+}
+
 /* Everything an endpoint outputs is well-formed. */
 static void
 check_output(struct node *nd, const uint8_t *buf, size_t n, const struct dpsctp_path *path)
@@ -1107,6 +1486,7 @@ check_output(struct node *nd, const uint8_t *buf, size_t n, const struct dpsctp_
 	struct dpsctp_packet_info pi;
 	union dpsctp_chunk_view v;
 	struct dpsctp_chunk c;
+	bool probe_only = true, data = false, stateless = true;
 	const uint8_t *p;
 
 	CHECK(n <= DPSCTP_MAX_PACKET);
@@ -1119,7 +1499,13 @@ check_output(struct node *nd, const uint8_t *buf, size_t n, const struct dpsctp_
 	p = pi.chunks;
 	while (dpsctp_chunk_next(&p, pi.end, &c) == 1) {
 		CHECK(dpsctp_chunk_decode(&c, &v) == 0);
+		if (c.type != DPSCTP_CHUNK_HEARTBEAT && c.type != DPSCTP_CHUNK_HEARTBEAT_ACK)
+			probe_only = false;
+		if (c.type != DPSCTP_CHUNK_INIT_ACK && c.type != DPSCTP_CHUNK_ABORT &&
+			c.type != DPSCTP_CHUNK_SHUTDOWN_COMPLETE)
+			stateless = false;
 		if (c.type == DPSCTP_CHUNK_DATA) {
+			data = true;
 			nd->ndata++;
 			CHECK(v.data.payload_len > 0);
 		} else if (c.type == DPSCTP_CHUNK_SACK) {
@@ -1133,6 +1519,10 @@ check_output(struct node *nd, const uint8_t *buf, size_t n, const struct dpsctp_
 		}
 	}
 	CHECK(p == pi.end);
+	/* INIT ACK, ABORT and SHUTDOWN COMPLETE may answer for an association already gone, or
+	 * none: the tag does not tell which association they are of */
+	if (!stateless)
+		check_dest(nd, &pi, path, probe_only, data);
 }
 
 static void
@@ -1140,8 +1530,15 @@ enqueue(struct fuzz *f, unsigned int dir, const uint8_t *buf, size_t n,
 	const struct dpsctp_path *path)
 {
 	struct queue *q = &f->q[dir];
+	int si = addr_index(&f->node[dir], &path->local);
+	int di = addr_index(&f->node[!dir], &path->remote);
 	struct pkt *p;
 
+	if (si >= 0 && di >= 0 && f->cut[dir][si][di]) {
+		TRACE("    pair %s -> %s cut: lost\n", addr_str(&path->local),
+			addr_str(&path->remote));
+		return;
+	}
 	if (q->n == QLEN) {
 		TRACE("    link %s full: lost\n", dir == 0 ? "A->B" : "B->A");
 		return;
@@ -1225,8 +1622,8 @@ inject_path(struct fuzz *f, unsigned int from, unsigned int variant, struct dpsc
 {
 	const struct node *src = &f->node[from], *dst = &f->node[!from];
 
-	path->local = dst->addr;
-	path->remote = src->addr;
+	path->local = dst->addrs[0];
+	path->remote = src->addrs[0];
 	switch (variant & 3) {
 	case FE_PATH_OTHER:
 		addr4(&path->remote, 9);
@@ -1236,7 +1633,7 @@ inject_path(struct fuzz *f, unsigned int from, unsigned int variant, struct dpsc
 		addr6(&path->remote, 1);
 		break;
 	case FE_PATH_SPOOF:
-		path->remote = dst->addr;
+		path->remote = dst->addrs[0];
 		break;
 	default:
 		break;
@@ -1524,19 +1921,84 @@ op_craft(struct fuzz *f, unsigned int from)
 	input_to(f, !from, buf, n, &path, true);
 }
 
+/* ASSOCIATE to the @p n addresses @p to: engine.h's return, in the order the checks come. */
 static void
-op_associate(struct fuzz *f, unsigned int side, unsigned int variant)
+do_associate(struct fuzz *f, unsigned int side, const struct dpsctp_addr *to, size_t n,
+	uint16_t port, uint16_t os)
 {
-	struct node *nd = &f->node[side], *peer = &f->node[!side];
-	struct dpsctp_addr to = peer->addr;
-	uint16_t port = peer->port, os = rd16(f);
+	struct node *nd = &f->node[side];
 	uint64_t failed = f->heap.failed;
 	struct dpsctp_assoc *a = NULL;
+	bool bad = false, inuse = false;
+	int first = -1, rc;
+	unsigned int i, k;
 	struct track *t;
-	int rc;
 
 	if (nd->ep == NULL)
 		return;
+	for (i = 0; i < n; i++) {
+		if (to[i].family != 4 && to[i].family != 6)
+			bad = true;
+		else if (first < 0 && route_index(nd, &to[i]) >= 0)
+			first = (int)i;
+		TRACE("  %s associate to %s\n", nd->name, addr_str(&to[i]));
+	}
+	for (k = 0; k < nd->nt && !bad; k++) {
+		struct dpsctp_assoc_status s;
+		struct dpsctp_paddr_info pi;
+
+		dpsctp_assoc_get_status(nd->t[k].a, &s);
+		if (s.peer_port != port)
+			continue;
+		for (i = 0; i < n; i++)
+			if (dpsctp_assoc_paddr_info(nd->t[k].a, &to[i], &pi) == 0)
+				inuse = true;
+	}
+	rc = dpsctp_associate(nd->ep, to, n, port, os, f->now, &a);
+	TRACE("  %s associate (%zu addresses, port %u) -> %d\n", nd->name, n, port, rc);
+	if (bad) {
+		CHECK(rc == -EINVAL);
+		return;
+	}
+	if (nd->overflow)
+		CHECK(rc == 0 || rc == -EADDRINUSE || rc == -ENETUNREACH || rc == -ENOMEM);
+	else if (inuse)
+		CHECK(rc == -EADDRINUSE);
+	else if (first < 0)
+		/* no route to any of them */
+		CHECK(rc == -ENETUNREACH || (rc == -ENOMEM && f->heap.failed > failed));
+	else
+		CHECK(rc == 0 || (rc == -ENOMEM && f->heap.failed > failed));
+	if (rc != 0)
+		return;
+	CHECK(first >= 0);
+	CHECK(a != NULL && dpsctp_assoc_state(a) == DPSCTP_COOKIE_WAIT);
+	t = track_find(nd, a);
+	CHECK(t != NULL || nd->overflow);
+	if (t != NULL) {
+		struct dpsctp_assoc_status s;
+
+		/* 5.4 rule 1: every address given is confirmed; the first one with a route is
+		 * the primary */
+		for (i = 0; i < n; i++) {
+			struct dpsctp_paddr_info pi;
+
+			CHECK(dpsctp_assoc_paddr_info(a, &to[i], &pi) == 0);
+			CHECK(pi.state == DPSCTP_PATH_ACTIVE);
+			CHECK(pi.reachable == (route_index(nd, &to[i]) >= 0));
+		}
+		dpsctp_assoc_get_status(a, &s);
+		CHECK(addr_eq(&s.primary.remote, &to[first]));
+	}
+}
+
+static void
+op_associate(struct fuzz *f, unsigned int side, unsigned int variant)
+{
+	struct node *peer = &f->node[!side];
+	struct dpsctp_addr to = peer->addrs[0];
+	uint16_t port = peer->port, os = rd16(f);
+
 	switch (variant & 3) {
 	case 1:
 		port = (uint16_t)(peer->port + 1);
@@ -1550,19 +2012,467 @@ op_associate(struct fuzz *f, unsigned int side, unsigned int variant)
 	default:
 		break;
 	}
-	rc = dpsctp_associate(nd->ep, &to, 1, port, os, f->now, &a);
-	TRACE("  %s associate -> %d\n", nd->name, rc);
-	if ((variant & 3) == 3) {
-		/* no local address of that family: no route */
-		CHECK(rc == -ENETUNREACH);
-		return;
+	do_associate(f, side, &to, 1, port, os);
+}
+
+/* FE_OP_CONNECTX: ASSOCIATE to several addresses. */
+static void
+op_connectx(struct fuzz *f, unsigned int side, unsigned int idx)
+{
+	struct node *peer = &f->node[!side];
+	struct dpsctp_addr to[4];
+	unsigned int n = 1 + rd8(f) % 4, i;
+	uint16_t port = peer->port, os;
+
+	for (i = 0; i < n; i++) {
+		uint8_t sel = rd8(f) % 8;
+
+		switch (sel) {
+		case FE_CX_OTHER4:
+			addr4(&to[i], 3);
+			break;
+		case FE_CX_OTHER6:
+			addr6(&to[i], 3);
+			break;
+		case FE_CX_BAD:
+			memset(&to[i], 0, sizeof(to[i]));
+			to[i].bytes[0] = 1;
+			break;
+		default:
+			to[i] = peer->addrs[(sel % 3) % peer->naddr];
+			break;
+		}
 	}
-	CHECK(rc == 0 || rc == -EADDRINUSE || (rc == -ENOMEM && f->heap.failed > failed));
+	os = rd16(f);
+	if (idx & 1)
+		port = (uint16_t)(peer->port + 1);
+	do_associate(f, side, to, n, port, os);
+}
+
+/* FE_ADDR_SEL: a peer address of @p t (in dpsctp_assoc_peer_addrs order) or one it has not.
+ * @return false for NULL (bit 7) */
+static bool
+addr_sel(struct track *t, uint8_t sel, struct dpsctp_addr *out)
+{
+	struct dpsctp_addr list[DPSCTP_MAX_ADDRS];
+	size_t n;
+
+	if (sel & 0x80)
+		return false;
+	n = dpsctp_assoc_peer_addrs(t->a, list, DPSCTP_MAX_ADDRS);
+	if ((sel & FE_ADDR_UNKNOWN) == FE_ADDR_UNKNOWN || n == 0) {
+		addr4(out, 97);
+		if (sel & 0x08)
+			addr6(out, 97);
+	} else {
+		*out = list[(sel & 3) % n];
+	}
+	return true;
+}
+
+static bool
+is_peer_addr(struct track *t, const struct dpsctp_addr *a)
+{
+	struct dpsctp_paddr_info pi;
+
+	return dpsctp_assoc_paddr_info(t->a, a, &pi) == 0;
+}
+
+/* Cut or restore address pairs (FE_PATH_OP_CUT). */
+static void
+path_cut(struct fuzz *f, unsigned int side, uint8_t arg)
+{
+	unsigned int li = arg & 3, pj = (arg >> 2) & 3, dirs = (arg >> 4) & 3, i, j;
+	bool cut = (arg & 0x40) == 0;
+
+	if (dirs == 0)
+		dirs = 3;
+	TRACE("  %s %s local %u peer %u dirs %u\n", f->node[side].name, cut ? "cut" : "restore",
+		li, pj, dirs);
+	for (i = 0; i < MAX_NADDR; i++) {
+		if (li != 3 && i != li)
+			continue;
+		for (j = 0; j < MAX_NADDR; j++) {
+			if (pj != 3 && j != pj)
+				continue;
+			/* cut[dir][sender address][receiver address] */
+			if (dirs & 1)
+				f->cut[side][i][j] = cut;
+			if (dirs & 2)
+				f->cut[!side][j][i] = cut;
+		}
+	}
+}
+
+static void
+routes_changed(struct fuzz *f, unsigned int side)
+{
+	struct node *nd = &f->node[side];
+
+	if (nd->ep == NULL)
+		return;
+	TRACE("  %s routes changed\n", nd->name);
+	dpsctp_endpoint_routes_changed(nd->ep, f->now);
+	nd->rt_stale = false;
+}
+
+static uint32_t
+pick_mtu(uint8_t c)
+{
+	static const uint32_t mtus[] = {0, 511, 512, 576, 1280, 1500, 9216, 9217};
+
+	if (c & 0x80)
+		return 256u + (c & 0x7fu) * 80u;
+	return mtus[c % 8];
+}
+
+static uint64_t
+pick_hb(uint8_t c)
+{
+	static const uint64_t hbs[] = {0, 1, 5, 50, 500, 1000, 30000, 3600000};
+
+	return hbs[c % 8] * DPSCTP_MS;
+}
+
+/* dpsctp_assoc_set_paddr_params, with the errors engine.h documents, then read back. */
+static void
+path_params(struct fuzz *f, struct node *nd, struct track *t, uint8_t sel, uint32_t flags,
+	uint32_t mtu, uint64_t hb, uint32_t pmr)
+{
+	struct dpsctp_addr addr, list[DPSCTP_MAX_ADDRS];
+	bool has = addr_sel(t, sel, &addr);
+	struct dpsctp_paddr_params pp;
+	bool einval, enoent;
+	unsigned int i;
+	size_t n;
+	int rc;
+
+	memset(&pp, 0, sizeof(pp));
+	pp.flags = flags;
+	pp.pathmtu = mtu;
+	pp.hb_interval = hb;
+	pp.path_max_retrans = pmr;
+	einval = ((flags & DPSCTP_SPP_HB_ENABLE) && (flags & DPSCTP_SPP_HB_DISABLE)) ||
+		((flags & DPSCTP_SPP_PMTUD_ENABLE) && (flags & DPSCTP_SPP_PMTUD_DISABLE)) ||
+		((flags & DPSCTP_SPP_PMTUD_DISABLE) && (mtu < 512 || mtu > DPSCTP_MAX_PACKET));
+	enoent = has && !is_peer_addr(t, &addr);
+	rc = dpsctp_assoc_set_paddr_params(t->a, has ? &addr : NULL, &pp, f->now);
+	TRACE("  %s#%u paddr params %s flags=0x%x mtu=%u hb=%llu ms pmr=%u -> %d\n", nd->name,
+		t->id, has ? addr_str(&addr) : "all", flags, mtu,
+		(unsigned long long)(hb / DPSCTP_MS), pmr, rc);
+	if (einval && enoent)
+		CHECK(rc == -EINVAL || rc == -ENOENT);
+	else if (einval)
+		CHECK(rc == -EINVAL);
+	else if (enoent)
+		CHECK(rc == -ENOENT);
+	else
+		CHECK(rc == 0);
 	if (rc != 0)
 		return;
-	CHECK(a != NULL && dpsctp_assoc_state(a) == DPSCTP_COOKIE_WAIT);
-	t = track_find(nd, a);
-	CHECK(t != NULL || nd->overflow);
+	/* what was set reads back, on the path or on every path */
+	n = dpsctp_assoc_peer_addrs(t->a, list, DPSCTP_MAX_ADDRS);
+	for (i = 0; i < n; i++) {
+		struct dpsctp_paddr_params got;
+
+		if (has && !addr_eq(&list[i], &addr))
+			continue;
+		CHECK(dpsctp_assoc_get_paddr_params(t->a, &list[i], &got) == 0);
+		if (flags & DPSCTP_SPP_PMTUD_DISABLE)
+			CHECK((got.flags & DPSCTP_SPP_PMTUD_DISABLE) != 0 && got.pathmtu == mtu);
+		else if (flags & DPSCTP_SPP_PMTUD_ENABLE)
+			CHECK((got.flags & DPSCTP_SPP_PMTUD_ENABLE) != 0);
+		if (flags & DPSCTP_SPP_HB_DISABLE)
+			CHECK((got.flags & DPSCTP_SPP_HB_DISABLE) != 0);
+		else if (flags & DPSCTP_SPP_HB_ENABLE)
+			CHECK((got.flags & DPSCTP_SPP_HB_ENABLE) != 0);
+		if (flags & DPSCTP_SPP_HB_TIME_IS_ZERO)
+			CHECK(got.hb_interval == 0);
+		else if (hb != 0)
+			CHECK(got.hb_interval == hb);
+		if (pmr != 0)
+			CHECK(got.path_max_retrans == pmr);
+	}
+}
+
+/* FE_OP_PATH */
+static void
+op_path(struct fuzz *f, unsigned int side, unsigned int idx)
+{
+	struct node *nd = &f->node[side];
+	uint8_t sub = rd8(f) % 8, arg, sel;
+	struct dpsctp_addr addr;
+	struct track *t;
+	unsigned int i;
+	int rc;
+
+	switch (sub) {
+	case FE_PATH_OP_CUT:
+		path_cut(f, side, rd8(f));
+		return;
+	case FE_PATH_OP_ROUTE: {
+		unsigned int j, l;
+
+		arg = rd8(f);
+		j = arg & 3;
+		l = (arg >> 2) & 3;
+		nd->rt[j] = (uint8_t)((arg & 0x10) != 0 ? RT_FOREIGN : l == 3 ? RT_NONE : l);
+		nd->rt_stale = true;
+		TRACE("  %s route to peer address %u: %u\n", nd->name, j, nd->rt[j]);
+		if (arg & 0x20)
+			routes_changed(f, side);
+		return;
+	}
+	case FE_PATH_OP_ROUTES_CHANGED:
+		routes_changed(f, side);
+		return;
+	case FE_PATH_OP_HEAL:
+		TRACE("  heal\n");
+		memset(f->cut, 0, sizeof(f->cut));
+		for (i = 0; i < 4; i++) {
+			f->node[0].rt[i] = RT_DEFAULT;
+			f->node[1].rt[i] = RT_DEFAULT;
+		}
+		routes_changed(f, 0);
+		routes_changed(f, 1);
+		return;
+	default:
+		break;
+	}
+	/* the socket options of association idx */
+	t = track_pick(nd, idx);
+	switch (sub) {
+	case FE_PATH_OP_PRIMARY: {
+		unsigned int before;
+
+		sel = rd8(f) & 0x7f;
+		if (t == NULL)
+			return;
+		addr_sel(t, sel, &addr);
+		before = t->npaddr_ev;
+		rc = dpsctp_assoc_set_primary(t->a, &addr, f->now);
+		TRACE("  %s#%u set primary %s -> %d\n", nd->name, t->id, addr_str(&addr), rc);
+		if (!is_peer_addr(t, &addr)) {
+			CHECK(rc == -ENOENT);
+		} else {
+			struct dpsctp_assoc_status s;
+
+			CHECK(rc == 0);
+			dpsctp_assoc_get_status(t->a, &s);
+			CHECK(addr_eq(&s.primary.remote, &addr));
+			/* MADE_PRIM told to a user that knows the association */
+			if (t->up)
+				CHECK(t->npaddr_ev == before + 1 && nd->npev > 0 &&
+					nd->pev[nd->npev - 1].state == DPSCTP_ADDR_MADE_PRIM &&
+					addr_eq(&nd->pev[nd->npev - 1].addr, &addr));
+		}
+		break;
+	}
+	case FE_PATH_OP_PARAMS: {
+		uint8_t fl, mc, hc, pmr;
+
+		sel = rd8(f);
+		fl = rd8(f);
+		mc = rd8(f);
+		hc = rd8(f);
+		pmr = rd8(f);
+		if (t != NULL)
+			path_params(f, nd, t, sel, fl & 0x3fu, pick_mtu(mc), pick_hb(hc), pmr % 12u);
+		break;
+	}
+	case FE_PATH_OP_THRESHOLDS: {
+		uint8_t pmr, pf;
+		uint32_t pfv;
+		bool has;
+
+		sel = rd8(f);
+		pmr = rd8(f) % 10;
+		pf = rd8(f);
+		pfv = pf == 255 ? DPSCTP_PF_DISABLED : pf % 12u;
+		if (t == NULL)
+			return;
+		has = addr_sel(t, sel, &addr);
+		rc = dpsctp_assoc_set_thresholds(t->a, has ? &addr : NULL, pmr, pfv, f->now);
+		TRACE("  %s#%u thresholds %s pmr=%u pf=%u -> %d\n", nd->name, t->id,
+			has ? addr_str(&addr) : "all", pmr, pfv, rc);
+		if (pmr == 0)
+			CHECK(rc == -EINVAL);
+		else if (has && !is_peer_addr(t, &addr))
+			CHECK(rc == -ENOENT);
+		else
+			CHECK(rc == 0);
+		if (rc == 0) {
+			struct dpsctp_addr list[DPSCTP_MAX_ADDRS];
+			size_t n = dpsctp_assoc_peer_addrs(t->a, list, DPSCTP_MAX_ADDRS);
+
+			for (i = 0; i < n; i++) {
+				struct dpsctp_paddr_info pi;
+
+				if (has && !addr_eq(&list[i], &addr))
+					continue;
+				CHECK(dpsctp_assoc_paddr_info(t->a, &list[i], &pi) == 0);
+				CHECK(pi.path_max_retrans == pmr && pi.pf_threshold == pfv);
+			}
+		}
+		break;
+	}
+	case FE_PATH_OP_HB_DEMAND:
+		sel = rd8(f);
+		if (t != NULL)
+			path_params(f, nd, t, sel, DPSCTP_SPP_HB_DEMAND, 0, 0, 0);
+		break;
+	default:
+		break;
+	}
+}
+
+/* The path MTUs of every association of @p nd, in track order, path order. */
+static unsigned int
+mtus(struct node *nd, uint32_t *out, struct dpsctp_addr *addrs, unsigned int cap)
+{
+	unsigned int n = 0, k, i;
+
+	for (k = 0; k < nd->nt; k++) {
+		struct dpsctp_addr list[DPSCTP_MAX_ADDRS];
+		size_t m = dpsctp_assoc_peer_addrs(nd->t[k].a, list, DPSCTP_MAX_ADDRS);
+
+		for (i = 0; i < m && n < cap; i++) {
+			struct dpsctp_paddr_info pi;
+
+			CHECK(dpsctp_assoc_paddr_info(nd->t[k].a, &list[i], &pi) == 0);
+			addrs[n] = list[i];
+			out[n++] = pi.mtu;
+		}
+	}
+	return n;
+}
+
+/*
+ * FE_OP_PTB: an ICMP packet-too-big for a path of association idx (RFC 9260 appendix C). Real
+ * ones quote the peer's tag (or 0 and our INIT); a forged one never changes a path MTU.
+ */
+static void
+op_ptb(struct fuzz *f, unsigned int side, unsigned int idx)
+{
+	struct node *nd = &f->node[side];
+	uint8_t mode = rd8(f), sel = rd8(f) & 0x7f;
+	uint32_t mtu = rd16(f), tag = 0, itag = 0, floor;
+	uint32_t before[MAX_TRACK * DPSCTP_MAX_ADDRS], after[MAX_TRACK * DPSCTP_MAX_ADDRS];
+	struct dpsctp_addr ba[MAX_TRACK * DPSCTP_MAX_ADDRS], aa[MAX_TRACK * DPSCTP_MAX_ADDRS];
+	struct dpsctp_assoc_status s;
+	struct dpsctp_path path;
+	uint8_t q[32];
+	bool any_ok = false, cand = false, all_perm = true, some_inval = false;
+	unsigned int nb, na, k, changed = 0;
+	size_t qlen = sizeof(q);
+	struct track *t;
+	int rc;
+
+	if ((mode & 3) == FE_PTB_TAG_RANDOM || (mode & 3) == FE_PTB_INIT_RANDOM)
+		tag = rd32(f);
+	t = track_pick(nd, idx);
+	if (t == NULL || nd->overflow)
+		return;
+	dpsctp_assoc_get_status(t->a, &s);
+	memset(&path, 0, sizeof(path));
+	addr_sel(t, sel, &path.remote);
+	{
+		struct dpsctp_paddr_info pi;
+
+		if (dpsctp_assoc_paddr_info(t->a, &path.remote, &pi) == 0)
+			path.local = pi.path.local;
+		else
+			path.local = nd->addrs[0];
+	}
+	/* the quoted packet: our port, the peer's, a tag; an INIT chunk or a DATA chunk header */
+	memset(q, 0, sizeof(q));
+	dpsctp_put_be16(q, (mode & FE_PTB_BAD_SPORT) ? (uint16_t)(nd->port + 3) : nd->port);
+	dpsctp_put_be16(q + 2, (mode & FE_PTB_BAD_DPORT) ? (uint16_t)(s.peer_port + 5) : s.peer_port);
+	switch (mode & 3) {
+	case FE_PTB_TAG_PEER:
+		tag = s.peer_vtag;
+		break;
+	case FE_PTB_INIT_OURS:
+		itag = s.local_vtag;
+		tag = 0;
+		break;
+	case FE_PTB_INIT_RANDOM:
+		itag = tag;
+		tag = 0;
+		break;
+	default:
+		break;
+	}
+	dpsctp_put_be32(q + 4, tag);
+	q[12] = tag == 0 ? DPSCTP_CHUNK_INIT : DPSCTP_CHUNK_DATA;
+	dpsctp_put_be16(q + 14, 20);
+	dpsctp_put_be32(q + 16, itag);
+	if (mode & FE_PTB_SHORT)
+		qlen = (mode >> 5) & 7;
+	/* what the engine may answer: each association that has this peer address and port is a
+	 * candidate (the engine takes the first it finds) */
+	for (k = 0; k < nd->nt; k++) {
+		struct dpsctp_assoc_status cs;
+		struct dpsctp_paddr_info pi;
+		bool ok;
+
+		dpsctp_assoc_get_status(nd->t[k].a, &cs);
+		if (cs.peer_port != dpsctp_get_be16(q + 2) ||
+			dpsctp_assoc_paddr_info(nd->t[k].a, &path.remote, &pi) != 0)
+			continue;
+		cand = true;
+		ok = tag == 0 ? itag == cs.local_vtag : tag == cs.peer_vtag;
+		if (!ok)
+			continue;
+		all_perm = false;
+		if (pi.flags & DPSCTP_SPP_PMTUD_DISABLE)
+			some_inval = true;
+		else
+			any_ok = true;
+	}
+	nb = mtus(nd, before, ba, MAX_TRACK * DPSCTP_MAX_ADDRS);
+	rc = dpsctp_endpoint_icmp_ptb(nd->ep, &path, q, qlen, mtu, f->now);
+	TRACE("  %s#%u ptb %s tag=%08x itag=%08x qlen=%zu mtu=%u -> %d\n", nd->name, t->id,
+		addr_str(&path.remote), tag, itag, qlen, mtu, rc);
+	if (qlen < 8)
+		CHECK(rc == -EINVAL);
+	else if (mode & FE_PTB_BAD_SPORT)
+		CHECK(rc == -ENOENT);
+	else if (!cand)
+		CHECK(rc == -ENOENT);
+	else if (all_perm)
+		CHECK(rc == -EPERM);
+	else
+		CHECK(rc == 0 ? any_ok : rc == -EINVAL ? some_inval : rc == -EPERM);
+	na = mtus(nd, after, aa, MAX_TRACK * DPSCTP_MAX_ADDRS);
+	CHECK(na == nb);
+	floor = path.remote.family == 6 ? 1280 : 512;
+	for (k = 0; k < na; k++) {
+		CHECK(addr_eq(&aa[k], &ba[k]));
+		if (after[k] == before[k])
+			continue;
+		/* only a believed report changes a path MTU: that path's, down to the report */
+		CHECK(rc == 0);
+		CHECK(addr_eq(&aa[k], &path.remote));
+		CHECK(after[k] < before[k] && after[k] == (mtu > floor ? mtu : floor));
+		changed++;
+	}
+	CHECK(changed <= 1);
+}
+
+static void
+op_addrs(struct fuzz *f, unsigned int side)
+{
+	struct node *nd = &f->node[side];
+	uint8_t mode = rd8(f);
+
+	node_destroy(nd);
+	node_addrs(f, side, mode);
+	nd->rt_stale = false;
+	/* the other side's routes to our old addresses are not what it would answer now */
+	f->node[!side].rt_stale = true;
+	TRACE("  %s has %u addresses\n", nd->name, nd->naddr);
+	node_create(f, nd);
 }
 
 static void
@@ -1839,6 +2749,10 @@ static const char *const op_names[FE_OP_COUNT] = {
 	[FE_OP_SEND] = "send",
 	[FE_OP_CONSUME] = "consume",
 	[FE_OP_READER] = "reader",
+	[FE_OP_ADDRS] = "addrs",
+	[FE_OP_PATH] = "path",
+	[FE_OP_PTB] = "ptb",
+	[FE_OP_CONNECTX] = "connectx",
 };
 
 static void
@@ -1956,6 +2870,18 @@ one_op(struct fuzz *f, uint8_t b)
 	case FE_OP_READER:
 		nd->slow = idx & 1;
 		break;
+	case FE_OP_ADDRS:
+		op_addrs(f, side);
+		break;
+	case FE_OP_PATH:
+		op_path(f, side, idx);
+		break;
+	case FE_OP_PTB:
+		op_ptb(f, side, idx);
+		break;
+	case FE_OP_CONNECTX:
+		op_connectx(f, side, idx);
+		break;
 	default:
 		break;
 	}
@@ -1990,12 +2916,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	f->node[0].f = f;
 	f->node[0].name = "A";
-	addr4(&f->node[0].addr, 1);
+	node_addrs(f, 0, 0);
 	f->node[0].port = 5000;
 	node_config(&f->node[0], hdr[8], hdr[10], false);
 	f->node[1].f = f;
 	f->node[1].name = "B";
-	addr4(&f->node[1].addr, 2);
+	node_addrs(f, 1, 0);
 	f->node[1].port = 5001;
 	node_config(&f->node[1], hdr[9], hdr[11], true);
 	node_create(f, &f->node[0]);

@@ -7,6 +7,15 @@
  * port 5001, listening). Every packet one of them outputs is queued on the one-way link towards
  * the other (A->B or B->A), where the input decides what happens to it.
  *
+ * Multihoming (FE_OP_ADDRS): a node may have 2 or 3 addresses, address k of A being
+ * 198.18.k.1 and of B 198.18.k.2 (the third one 2001:db8::1 / 2001:db8::2 when it is IPv6).
+ * Each (A address, B address) pair and direction is a path of the network that FE_OP_PATH can
+ * cut and restore; a packet output on a cut pair is lost. The harness is each endpoint's route
+ * callback: peer address k goes out from local address k by default (the first local address
+ * of the family when there is no k-th one of that family); FE_OP_PATH changes these routes
+ * (with or without telling the engine, dpsctp_endpoint_routes_changed). Packets to an address
+ * that is not one of the peer's (legacy variants, crafted INITs) still reach the other node.
+ *
  * An input is:
  *   bytes 0-7   seed of the PRNG behind env->random (little endian)
  *   byte  8     configuration of A (FE_CFG_* bits)
@@ -152,8 +161,80 @@ enum fe_op {
 	 * everything delivered after each operation
 	 */
 	FE_OP_READER,
+	/**
+	 * u8 mode: the side gets 1 + (mode & 3) % 3 addresses (bit 2: the third one is IPv6) and its
+	 * endpoint is created again (a restart); its routes and the cuts of its pairs are reset
+	 */
+	FE_OP_ADDRS,
+	/**
+	 * u8 sub (FE_PATH_OP_*) and its arguments: cut and restore address pairs, change routes,
+	 * and the path socket options on association idx of the side
+	 */
+	FE_OP_PATH,
+	/**
+	 * u8 mode (FE_PTB_*), u8 addr (FE_ADDR_SEL), u16 mtu, u32 tag when the mode forges one: an
+	 * ICMP packet-too-big for association idx of the side (dpsctp_endpoint_icmp_ptb)
+	 */
+	FE_OP_PTB,
+	/**
+	 * u8 n, then 1 + n % 4 u8 address selectors (FE_CX_*), u16 os: ASSOCIATE to those
+	 * addresses (sctp_connectx); idx & 1: to a wrong port
+	 */
+	FE_OP_CONNECTX,
 	FE_OP_COUNT
 };
+
+/* FE_OP_PATH sub-operations (sub % 8). */
+/**
+ * u8 arg: cut (or with bit 6 restore) the pairs of local address arg & 3 (3: all) of the side
+ * and peer address (arg >> 2) & 3 (3: all), direction bits 4-5 (1: side to peer, 2: peer to
+ * side, 0 or 3: both)
+ */
+#define FE_PATH_OP_CUT 0
+/**
+ * u8 arg: the side's route to peer address arg & 3 (3: addresses that are not the peer's)
+ * goes out from local address (arg >> 2) & 3 (3: none); bit 4: an address the endpoint does
+ * not have; bit 5: then dpsctp_endpoint_routes_changed
+ */
+#define FE_PATH_OP_ROUTE 1
+/** dpsctp_endpoint_routes_changed on the side */
+#define FE_PATH_OP_ROUTES_CHANGED 2
+/** u8 addr (FE_ADDR_SEL): dpsctp_assoc_set_primary */
+#define FE_PATH_OP_PRIMARY 3
+/**
+ * u8 addr (FE_ADDR_SEL, bit 7: NULL, every path), u8 flags (DPSCTP_SPP_*, any), u8 mtu choice,
+ * u8 hb_interval choice, u8 path_max_retrans: dpsctp_assoc_set_paddr_params
+ */
+#define FE_PATH_OP_PARAMS 4
+/**
+ * u8 addr (FE_ADDR_SEL, bit 7: NULL), u8 path_max_retrans, u8 pf_threshold (255: disabled):
+ * dpsctp_assoc_set_thresholds
+ */
+#define FE_PATH_OP_THRESHOLDS 5
+/** u8 addr (FE_ADDR_SEL, bit 7: NULL): HB_DEMAND */
+#define FE_PATH_OP_HB_DEMAND 6
+/** every pair restored, every route back to its default, routes_changed on both sides */
+#define FE_PATH_OP_HEAL 7
+
+/** FE_ADDR_SEL: bits 0-1 the peer address of the association by index (its primary first),
+ * 3 with bit 2: an address it does not have */
+#define FE_ADDR_UNKNOWN 0x07
+
+/* FE_OP_PTB modes: bits 0-1 the quoted tag */
+#define FE_PTB_TAG_PEER 0   /**< the peer's tag (a real report) */
+#define FE_PTB_TAG_RANDOM 1 /**< u32 from the input (a forgery unless it hits the tag) */
+#define FE_PTB_INIT_OURS 2  /**< tag 0 and an INIT chunk with our Initiate Tag (a real one) */
+#define FE_PTB_INIT_RANDOM 3 /**< tag 0 and an INIT chunk with a u32 tag from the input */
+#define FE_PTB_SHORT 0x04    /**< quote fewer than 8 bytes (bits 5-7: how many) */
+#define FE_PTB_BAD_SPORT 0x08 /**< the quoted source port is not ours */
+#define FE_PTB_BAD_DPORT 0x10 /**< the quoted destination port is not the peer's */
+
+/* FE_OP_CONNECTX address selectors (sel % 8). */
+#define FE_CX_PEER0 0   /**< the peer's address 0 (1, 2: its address 1, 2, modulo how many) */
+#define FE_CX_OTHER4 3  /**< 198.18.0.3, no address of the peer (still reaches it) */
+#define FE_CX_OTHER6 4  /**< 2001:db8::3 */
+#define FE_CX_BAD 5     /**< family 0: the call must be refused with -EINVAL */
+
 
 /* FE_OP_SEND flags. */
 #define FE_SEND_UNORDERED 0x01 /**< DPSCTP_SND_UNORDERED */

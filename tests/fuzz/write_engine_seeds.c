@@ -6,12 +6,18 @@
  * corrupted packets, allocation failures; data transfer both ways with loss, reordering,
  * duplication, fast and timer retransmission, fragmentation, streams and unordered messages,
  * lifetimes, full send buffers, slow readers and zero windows, partial delivery, data across
- * shutdown, abort and restart. Usage: write_engine_seeds DIR (scripts/fuzz.sh --seeds
- * runs it). Run a seed with DPSCTP_FUZZ_TRACE=1 through replay_engine to see what it does.
+ * shutdown, abort and restart; multihoming: several addresses per node, connectx, paths
+ * cut one way or both, routes withdrawn, failover, primary and path parameters, heartbeats
+ * on demand, ICMP packet-too-big reports real and forged. Usage: write_engine_seeds DIR
+ * (scripts/fuzz.sh --seeds runs it). Run a seed with DPSCTP_FUZZ_TRACE=1 through
+ * replay_engine to see what it does.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "engine.h"
 
 #include "fuzz_engine.h"
 
@@ -572,6 +578,277 @@ data_seeds(const char *dir)
 	return rc;
 }
 
+/* ---- multihoming ---- */
+
+/* FE_OP_ADDRS: 1 + (@p mode & 3) % 3 addresses (bit 2: the third IPv6). */
+static void
+addrs(struct seed *s, unsigned int side, uint8_t mode)
+{
+	op(s, FE_OP_ADDRS, side, 0);
+	put8(s, mode);
+}
+
+static void
+path_op(struct seed *s, unsigned int side, unsigned int idx, uint8_t sub)
+{
+	op(s, FE_OP_PATH, side, idx);
+	put8(s, sub);
+}
+
+/* Cut (or restore) local address @p l of the side to peer address @p p, directions @p dirs
+ * (1: out, 2: in, 3: both); 3 for l or p: all. */
+static void
+cut(struct seed *s, unsigned int side, unsigned int l, unsigned int p, unsigned int dirs,
+	bool restore)
+{
+	path_op(s, side, 0, FE_PATH_OP_CUT);
+	put8(s, (uint8_t)(l | p << 2 | dirs << 4 | (restore ? 0x40 : 0)));
+}
+
+/* The side's route to peer address @p p: local address @p l (3: none); @p tell: routes_changed. */
+static void
+route(struct seed *s, unsigned int side, unsigned int p, unsigned int l, bool tell)
+{
+	path_op(s, side, 0, FE_PATH_OP_ROUTE);
+	put8(s, (uint8_t)(p | l << 2 | (tell ? 0x20 : 0)));
+}
+
+static void
+primary(struct seed *s, unsigned int side, uint8_t sel)
+{
+	path_op(s, side, 0, FE_PATH_OP_PRIMARY);
+	put8(s, sel);
+}
+
+static void
+params(struct seed *s, unsigned int side, uint8_t sel, uint8_t flags, uint8_t mtu, uint8_t hb,
+	uint8_t pmr)
+{
+	path_op(s, side, 0, FE_PATH_OP_PARAMS);
+	put8(s, sel);
+	put8(s, flags);
+	put8(s, mtu);
+	put8(s, hb);
+	put8(s, pmr);
+}
+
+static void
+thresholds(struct seed *s, unsigned int side, uint8_t sel, uint8_t pmr, uint8_t pf)
+{
+	path_op(s, side, 0, FE_PATH_OP_THRESHOLDS);
+	put8(s, sel);
+	put8(s, pmr);
+	put8(s, pf);
+}
+
+static void
+hb_demand(struct seed *s, unsigned int side, uint8_t sel)
+{
+	path_op(s, side, 0, FE_PATH_OP_HB_DEMAND);
+	put8(s, sel);
+}
+
+static void
+ptb(struct seed *s, unsigned int side, uint8_t mode, uint8_t sel, uint16_t mtu, uint32_t tag)
+{
+	op(s, FE_OP_PTB, side, 0);
+	put8(s, mode);
+	put8(s, sel);
+	put16(s, mtu);
+	if ((mode & 3) == FE_PTB_TAG_RANDOM || (mode & 3) == FE_PTB_INIT_RANDOM)
+		put32(s, tag);
+}
+
+static void
+connectx(struct seed *s, unsigned int side, const uint8_t *sel, unsigned int n)
+{
+	unsigned int i;
+
+	op(s, FE_OP_CONNECTX, side, 0);
+	put8(s, (uint8_t)(n - 1));
+	for (i = 0; i < n; i++)
+		put8(s, sel[i]);
+	put16(s, 0);
+}
+
+static int
+multihome_seeds(const char *dir)
+{
+	static const uint8_t all3[] = {0, 1, 2};
+	static const uint8_t mixed[] = {FE_CX_BAD, 0};
+	static const uint8_t v6first[] = {2, 0, FE_CX_OTHER4};
+	struct seed s;
+	int rc = 0;
+	int i;
+
+	/* three addresses each (the third IPv6): connectx to all, data, the first pair cut both
+	 * ways: T3-rtx, failover to another path, the primary INACTIVE; healed: it comes back */
+	begin(&s, 200, FE_CFG_FAST, FE_CFG_FAST);
+	addrs(&s, A, 2 | 4);
+	addrs(&s, B, 2 | 4);
+	connectx(&s, A, all3, 3);
+	run_timers(&s);
+	send_n(&s, A, 0, 0, 0, 2, 1000);
+	send_n(&s, B, 0, 0, 0, 2, 1000);
+	run(&s);
+	cut(&s, A, 0, 0, 3, false);
+	send_n(&s, A, 0, 0, 0, 3, 1200);
+	send_n(&s, B, 0, 0, 0, 3, 1200);
+	for (i = 0; i < 12; i++) {
+		timeout(&s);
+		run(&s);
+	}
+	path_op(&s, A, 0, FE_PATH_OP_HEAL);
+	for (i = 0; i < 6; i++) {
+		timeout(&s);
+		run(&s);
+	}
+	shutdown_(&s, A);
+	run(&s);
+	rc |= write_seed(dir, "mh-connectx-failover", &s);
+
+	/* two addresses each: B's second address confirmed by heartbeat, made primary; data on
+	 * it; then a pair cut one way only (A->B on 1-1): DATA lost, SACKs still come back */
+	begin(&s, 201, FE_CFG_FAST, FE_CFG_FAST);
+	addrs(&s, A, 1);
+	addrs(&s, B, 1);
+	handshake(&s);
+	run_timers(&s);
+	primary(&s, A, 1);
+	send_n(&s, A, 0, 0, 0, 2, 800);
+	run(&s);
+	cut(&s, A, 1, 1, 1, false);
+	send_n(&s, A, 0, 0, 0, 2, 800);
+	for (i = 0; i < 8; i++) {
+		timeout(&s);
+		run(&s);
+	}
+	cut(&s, A, 1, 1, 1, true);
+	primary(&s, A, FE_ADDR_UNKNOWN);
+	run_timers(&s);
+	rc |= write_seed(dir, "mh-primary-one-way-cut", &s);
+
+	/* routes: A's route to B's first address withdrawn (told at once), data moves; restored
+	 * without telling, then told; a route answered with an address A does not have */
+	begin(&s, 202, FE_CFG_FAST, FE_CFG_FAST);
+	addrs(&s, A, 1);
+	addrs(&s, B, 1);
+	handshake(&s);
+	run_timers(&s);
+	route(&s, A, 0, 3, true);
+	send_n(&s, A, 0, 0, 0, 2, 500);
+	run(&s);
+	route(&s, A, 0, 0, false);
+	send1(&s, A, 300);
+	run(&s);
+	path_op(&s, A, 0, FE_PATH_OP_ROUTES_CHANGED);
+	run_timers(&s);
+	path_op(&s, A, 0, FE_PATH_OP_ROUTE);
+	put8(&s, 0x1 | 0x10 | 0x20); /* peer address 1: a foreign local address */
+	send_n(&s, A, 0, 0, 0, 1, 500);
+	run(&s);
+	route(&s, B, 3, 3, true); /* B: no route to addresses that are not A's */
+	route(&s, A, 1, 1, true);
+	run_timers(&s);
+	rc |= write_seed(dir, "mh-routes", &s);
+
+	/* the path socket options: every flag combination error, heartbeats off and on demand,
+	 * a fixed MTU on one path, thresholds with PF on, then the paths cut: PF, INACTIVE */
+	begin(&s, 203, FE_CFG_FAST, FE_CFG_FAST);
+	addrs(&s, A, 2);
+	addrs(&s, B, 2);
+	handshake(&s);
+	run_timers(&s);
+	params(&s, A, 0, DPSCTP_SPP_HB_ENABLE | DPSCTP_SPP_HB_DISABLE, 0, 0, 0);
+	params(&s, A, 0, DPSCTP_SPP_PMTUD_ENABLE | DPSCTP_SPP_PMTUD_DISABLE, 5, 0, 0);
+	params(&s, A, 0, DPSCTP_SPP_PMTUD_DISABLE, 1, 0, 0);            /* 511: refused */
+	params(&s, A, 0, DPSCTP_SPP_PMTUD_DISABLE, 7, 0, 0);            /* 9217: refused */
+	params(&s, A, FE_ADDR_UNKNOWN, DPSCTP_SPP_HB_ENABLE, 0, 3, 0);  /* -ENOENT */
+	params(&s, A, 1, DPSCTP_SPP_PMTUD_DISABLE, 2, 0, 0);            /* 512 */
+	params(&s, A, 0x80, DPSCTP_SPP_HB_DISABLE, 0, 0, 3);
+	hb_demand(&s, A, 2);
+	run(&s);
+	params(&s, A, 0x80, DPSCTP_SPP_HB_ENABLE | DPSCTP_SPP_HB_TIME_IS_ZERO, 0, 0, 4);
+	params(&s, B, 0, DPSCTP_SPP_HB_ENABLE | DPSCTP_SPP_PMTUD_ENABLE, 0, 5, 2);
+	thresholds(&s, A, 0x80, 4, 1);
+	thresholds(&s, A, 0, 0, 1);                /* -EINVAL */
+	thresholds(&s, A, FE_ADDR_UNKNOWN, 3, 1);  /* -ENOENT */
+	thresholds(&s, B, 1, 2, 255);
+	send_n(&s, A, 0, 0, 0, 3, 1000);
+	cut(&s, A, 0, 3, 3, false);
+	for (i = 0; i < 10; i++) {
+		timeout(&s);
+		run(&s);
+	}
+	cut(&s, A, 3, 3, 3, false);
+	for (i = 0; i < 10; i++) {
+		timeout(&s);
+		run(&s);
+	}
+	rc |= write_seed(dir, "mh-paddr-params-pf", &s);
+
+	/* ICMP packet-too-big: a real report (the peer's tag) with fragmented and unfragmented
+	 * messages queued, forgeries (random tag, INIT with a wrong tag, short quote, wrong ports),
+	 * one for a path with PMTU discovery off, one in COOKIE-WAIT quoting our INIT */
+	begin(&s, 204, FE_CFG_FAST, FE_CFG_FAST);
+	addrs(&s, A, 1);
+	addrs(&s, B, 1);
+	associate(&s, A, 0, 0);
+	ptb(&s, A, FE_PTB_INIT_OURS, 0, 1000, 0);
+	ptb(&s, A, FE_PTB_INIT_RANDOM, 0, 700, 0x12345678);
+	run_timers(&s);
+	send_n(&s, A, 0, 0, 0, 2, 3000);
+	ptb(&s, A, FE_PTB_TAG_PEER, 0, 800, 0);
+	ptb(&s, A, FE_PTB_TAG_RANDOM, 1, 600, 0xdeadbeef);
+	ptb(&s, A, FE_PTB_TAG_PEER | FE_PTB_SHORT | (5 << 5), 0, 600, 0);
+	ptb(&s, A, FE_PTB_TAG_PEER | FE_PTB_BAD_SPORT, 0, 600, 0);
+	ptb(&s, A, FE_PTB_TAG_PEER | FE_PTB_BAD_DPORT, 0, 600, 0);
+	ptb(&s, A, FE_PTB_TAG_PEER, FE_ADDR_UNKNOWN, 600, 0);
+	params(&s, A, 1, DPSCTP_SPP_PMTUD_DISABLE, 5, 0, 0);
+	ptb(&s, A, FE_PTB_TAG_PEER, 1, 600, 0);
+	ptb(&s, A, FE_PTB_TAG_PEER, 0, 100, 0);
+	send_n(&s, A, 0, 0, 0, 1, 5000);
+	run(&s);
+	ptb(&s, B, FE_PTB_TAG_PEER, 0, 1300, 0);
+	send_n(&s, B, 0, 0, 0, 1, 2000);
+	run_timers(&s);
+	rc |= write_seed(dir, "mh-icmp-ptb", &s);
+
+	/* connectx: a bad address refused, an IPv6 address first, an address that is not the
+	 * peer's; the second association refused (in use); every route withdrawn: -ENETUNREACH */
+	begin(&s, 205, FE_CFG_FAST, FE_CFG_FAST);
+	addrs(&s, A, 2 | 4);
+	addrs(&s, B, 2 | 4);
+	connectx(&s, A, mixed, 2);
+	connectx(&s, A, v6first, 3);
+	connectx(&s, A, all3, 3);
+	run_timers(&s);
+	send_n(&s, B, 0, 0, 0, 2, 700);
+	run(&s);
+	route(&s, B, 3, 3, false);
+	route(&s, B, 0, 3, false);
+	route(&s, B, 1, 3, false);
+	route(&s, B, 2, 3, true);
+	connectx(&s, B, all3, 3);
+	path_op(&s, A, 0, FE_PATH_OP_HEAL);
+	run_timers(&s);
+	rc |= write_seed(dir, "mh-connectx-errors", &s);
+
+	/* a peer restart with fewer addresses: paths REMOVED; both sides' addresses change */
+	begin(&s, 206, FE_CFG_FAST, FE_CFG_FAST);
+	addrs(&s, A, 2);
+	addrs(&s, B, 2);
+	handshake(&s);
+	run_timers(&s);
+	addrs(&s, A, 0);
+	handshake(&s);
+	run_timers(&s);
+	send_n(&s, B, 0, 0, 0, 1, 400);
+	run(&s);
+	rc |= write_seed(dir, "mh-restart-fewer-addresses", &s);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1053,5 +1330,6 @@ main(int argc, char **argv)
 	rc |= write_seed(dir, "output-held", &s);
 
 	rc |= data_seeds(dir);
+	rc |= multihome_seeds(dir);
 	return rc == 0 ? 0 : 1;
 }
