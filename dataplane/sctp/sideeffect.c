@@ -160,16 +160,14 @@ set_sack_to(struct dpsctp_assoc *a, const struct dpsctp_path *from)
 	int k = dpsctp_paths_find(a, &from->remote);
 	const struct dpsctp_tpath *p = k >= 0 ? &a->paths[k] : NULL;
 
-	/* back to the source while it is usable; an UNCONFIRMED source never (5.4), an INACTIVE
-	 * or unrouted one only when the data path has no route either */
+	/* back to the source while it is usable; else with the data (an UNCONFIRMED source never,
+	 * 5.4; one without a route neither: nothing leaves on a path without a route, and with no
+	 * route at all the SACK waits) */
 	if (p != NULL && p->reachable &&
 		(p->state == DPSCTP_PATH_ACTIVE || p->state == DPSCTP_PATH_PF))
 		a->sack_to = *from;
-	else if (a->paths[a->data_path].reachable ||
-		(p != NULL && p->state == DPSCTP_PATH_UNCONFIRMED))
-		a->sack_to = dpsctp_paths_get(a, a->data_path);
 	else
-		a->sack_to = *from;
+		a->sack_to = dpsctp_paths_get(a, a->data_path);
 }
 
 /* 6.2.1: a SACK; then, in the shutdown states, 9.2 may move on. */
