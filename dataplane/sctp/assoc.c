@@ -745,6 +745,7 @@ dpsctp_associate(struct dpsctp_endpoint *ep, const struct dpsctp_addr *peers, si
 	a->ctrl = (uint8_t)(a->npaths - 1);
 	dpsctp_paths_ctrl_rotate(a);
 	if (!a->paths[a->ctrl].reachable) {
+		/* never started: not an association that closed */
 		dpsctp_assoc_release(a);
 		ep->stats.assocs_closed--;
 		return -ENETUNREACH;

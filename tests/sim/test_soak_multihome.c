@@ -62,14 +62,10 @@ TestSuite(soak_multihome, .timeout = 600);
 	(dpsctp_endpoint_stats(sim_node_endpoint((x)->c))->f + \
 		dpsctp_endpoint_stats(sim_node_endpoint((x)->s))->f)
 
-static uint64_t
+static inline uint64_t
 mix(uint64_t *s)
 {
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
+	return testenv_splitmix64(s);
 }
 
 static double
