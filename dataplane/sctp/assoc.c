@@ -41,9 +41,9 @@ dpsctp_assoc_random_tag(struct dpsctp_endpoint *ep)
 {
 	uint32_t v;
 
-	/* 5.3.1: a verification tag is never 0 */
+	/* 5.3.1: a verification tag is never 0; its low bits may name the owning core */
 	do
-		v = dpsctp_assoc_random32(ep);
+		v = (dpsctp_assoc_random32(ep) & ~((1u << ep->owner_bits) - 1)) | ep->owner;
 	while (v == 0);
 	return v;
 }
@@ -62,7 +62,7 @@ dpsctp_assoc_new(struct dpsctp_endpoint *ep, uint64_t now)
 	memset(a, 0, sizeof(*a));
 	a->ep = ep;
 	do
-		a->id = ++ep->next_id;
+		a->id = (++ep->next_id << ep->owner_bits) | ep->owner;
 	while (a->id == 0 || dpsctp_endpoint_assoc_by_id(ep, a->id) != NULL);
 	a->state = DPSCTP_CLOSED;
 	for (t = 0; t < DPSCTP_TIMER_COUNT; t++)

@@ -156,6 +156,9 @@ struct dpsctp_endpoint {
 	/* 5.1.3: the secret MACing cookies, rotated; [0] current, [1] previous */
 	uint8_t secret[2][DPSCTP_COOKIE_KEY_LEN];
 	uint64_t secret_rotate_at;
+	/* ownership bits of tags and ids (dpsctp_endpoint_set_owner) */
+	uint8_t owner_bits;
+	uint32_t owner;
 
 	struct dpsctp_assoc *assocs;
 	size_t nassocs;
@@ -202,6 +205,7 @@ int dpsctp_assoc_data_setup(struct dpsctp_assoc *a, bool restart);
 void dpsctp_assoc_shutdown_progress(struct dpsctp_assoc *a, uint64_t now);
 
 /* endpoint.c */
+void dpsctp_ep_secret_refresh(struct dpsctp_endpoint *ep, uint64_t now);
 int dpsctp_ep_reply(struct dpsctp_endpoint *ep, const uint8_t *pkt, size_t len,
 	const struct dpsctp_path *path);
 int dpsctp_ep_reply_ctrl(struct dpsctp_endpoint *ep, uint16_t peer_port, uint32_t vtag,

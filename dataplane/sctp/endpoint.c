@@ -113,7 +113,8 @@ dpsctp_endpoint_create(const struct dpsctp_env *env, const struct dpsctp_callbac
 
 	if (env == NULL || env->alloc == NULL || env->free == NULL || env->random == NULL ||
 		p == NULL || out == NULL || p->port == 0 || p->naddrs == 0 ||
-		p->naddrs > DPSCTP_MAX_ADDRS || p->addrs == NULL)
+		p->naddrs > DPSCTP_MAX_ADDRS || p->addrs == NULL || p->owner_bits > 8 ||
+		p->owner >= (1u << p->owner_bits))
 		return -EINVAL;
 	for (i = 0; i < p->naddrs; i++)
 		if (p->addrs[i].family != 4 && p->addrs[i].family != 6)
@@ -152,9 +153,16 @@ dpsctp_endpoint_create(const struct dpsctp_env *env, const struct dpsctp_callbac
 	ep->listening = p->listen;
 	for (i = 0; i < p->naddrs; i++)
 		dpsctp_addr_list_add(ep->addrs, &ep->naddrs, &p->addrs[i]);
+	ep->owner_bits = p->owner_bits;
+	ep->owner = p->owner;
 	/* 5.1.3: the secret, rotated (the previous one still accepted) */
-	env->random(env->ctx, ep->secret, sizeof(ep->secret));
-	ep->secret_rotate_at = now + secret_period(ep);
+	if (env->cookie_secret != NULL) {
+		ep->secret_rotate_at = 0;
+		dpsctp_ep_secret_refresh(ep, now);
+	} else {
+		env->random(env->ctx, ep->secret, sizeof(ep->secret));
+		ep->secret_rotate_at = now + secret_period(ep);
+	}
 	*out = ep;
 	return 0;
 }
@@ -648,6 +656,7 @@ dpsctp_endpoint_input(struct dpsctp_endpoint *ep, const uint8_t *pkt, size_t len
 	struct dpsctp_assoc *a;
 
 	ep->stats.packets_in++;
+	dpsctp_ep_secret_refresh(ep, now);
 	if (pkt == NULL || path == NULL || len > DPSCTP_MAX_PACKET ||
 		dpsctp_packet_parse(pkt, len, &pi) != 0 || pi.hdr.src_port == 0)
 		return dropped(ep, DPSCTP_DROP_MALFORMED);
@@ -699,6 +708,39 @@ dpsctp_endpoint_output(struct dpsctp_endpoint *ep, uint8_t *buf, size_t cap,
 	return 0;
 }
 
+/*
+ * Rotate the cookie secret when its period is over. With a shared secret function the secret
+ * of a period is the same in every endpoint, and it is checked on input too, so an endpoint
+ * that has not yet run its timers still accepts a cookie made by one that has.
+ */
+void
+dpsctp_ep_secret_refresh(struct dpsctp_endpoint *ep, uint64_t now)
+{
+	uint64_t period = secret_period(ep), epoch;
+
+	if (now < ep->secret_rotate_at)
+		return;
+	if (ep->env.cookie_secret == NULL) {
+		memcpy(ep->secret[1], ep->secret[0], sizeof(ep->secret[0]));
+		ep->env.random(ep->env.ctx, ep->secret[0], sizeof(ep->secret[0]));
+		ep->secret_rotate_at = now + period;
+		return;
+	}
+	epoch = now / period;
+	ep->env.cookie_secret(ep->env.ctx, epoch, ep->secret[0], sizeof(ep->secret[0]));
+	ep->env.cookie_secret(ep->env.ctx, epoch - 1, ep->secret[1], sizeof(ep->secret[1]));
+	ep->secret_rotate_at = (epoch + 1) * period;
+}
+
+int
+dpsctp_endpoint_set_owner(struct dpsctp_endpoint *ep, uint32_t owner)
+{
+	if (owner >= (1u << ep->owner_bits))
+		return -EINVAL;
+	ep->owner = owner;
+	return 0;
+}
+
 uint64_t
 dpsctp_endpoint_next_deadline(const struct dpsctp_endpoint *ep)
 {
@@ -719,11 +761,7 @@ dpsctp_endpoint_expire(struct dpsctp_endpoint *ep, uint64_t now)
 {
 	struct dpsctp_assoc *a, *next;
 
-	if (now >= ep->secret_rotate_at) {
-		memcpy(ep->secret[1], ep->secret[0], sizeof(ep->secret[0]));
-		ep->env.random(ep->env.ctx, ep->secret[0], sizeof(ep->secret[0]));
-		ep->secret_rotate_at = now + secret_period(ep);
-	}
+	dpsctp_ep_secret_refresh(ep, now);
 	for (a = ep->assocs; a != NULL; a = next) {
 		next = a->next;
 		if (dpsctp_assoc_next_deadline(a) <= now)

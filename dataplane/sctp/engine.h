@@ -45,6 +45,15 @@ struct dpsctp_env {
 	void (*free)(void *ctx, void *ptr, size_t size);
 	/** Fill @p buf with @p len random bytes (verification tags, TSNs, nonces, secrets). */
 	void (*random)(void *ctx, void *buf, size_t len);
+	/**
+	 * Optional: the cookie secret of period @p epoch (a period lasts 2 x Valid.Cookie.Life,
+	 * at least 1 s; epoch = now / period), @p len bytes into @p key. When set, every endpoint
+	 * given the same function and configuration MACs and accepts the same cookies, so one
+	 * endpoint (a control core) can answer INIT and another (the worker that will own the
+	 * association) accept the COOKIE ECHO, without sharing memory. NULL: secrets are drawn
+	 * from @c random and are the endpoint's own.
+	 */
+	void (*cookie_secret)(void *ctx, uint64_t epoch, uint8_t *key, size_t len);
 };
 
 /** One network path: the local and remote IP address a packet travels between. */
@@ -375,6 +384,13 @@ struct dpsctp_endpoint_params {
 	size_t naddrs;                      /**< number of @c addrs */
 	bool listen;                        /**< accept incoming associations */
 	const struct dpsctp_proto_config *cfg; /**< NULL for the defaults; copied */
+	/**
+	 * Ownership encoding: our verification tags and association ids carry @c owner in their
+	 * low @c owner_bits bits (0..8), so a multi-core caller can tell from a packet's tag which
+	 * core owns the association without a lookup. 0: tags fully random.
+	 */
+	uint8_t owner_bits;
+	uint32_t owner; /**< value of those bits, < 2^owner_bits */
 };
 
 /**
@@ -389,6 +405,14 @@ int dpsctp_endpoint_create(const struct dpsctp_env *env, const struct dpsctp_cal
  * for each). For a graceful end, shut associations down first and run until they are gone.
  */
 void dpsctp_endpoint_destroy(struct dpsctp_endpoint *ep);
+
+/**
+ * Change the owner value put into new verification tags and association ids (see
+ * struct dpsctp_endpoint_params): a core answering INIT for several workers names the worker
+ * that will own the association before it hands the INIT to dpsctp_endpoint_input.
+ * @return 0 or -EINVAL (does not fit the endpoint's owner_bits)
+ */
+int dpsctp_endpoint_set_owner(struct dpsctp_endpoint *ep, uint32_t owner);
 
 /** Start or stop accepting incoming associations. */
 void dpsctp_endpoint_listen(struct dpsctp_endpoint *ep, bool on);

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The control lcore of a stack: ARP and neighbour discovery, ICMP (echo, errors), stateless
+ * answers to INIT with one engine endpoint per service, steering of INITs for associations a
+ * worker already owns (collisions and restarts, RFC 9260 5.2), active opens, link state, and the
+ * graceful end. Workers hand it packets and messages over rings; it sends through worker 0.
+ */
+#ifndef DPSCTP_CONTROL_CTRL_H
+#define DPSCTP_CONTROL_CTRL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "stack.h"
+
+/** Counters of the control lcore (read by telemetry). */
+struct dpsctpd_ctrl_stats {
+	uint64_t arp_in, arp_replies, arp_requests, garp_sent;
+	uint64_t nd_in, na_sent, ns_sent;
+	uint64_t echo_replies;
+	uint64_t icmp_unreach, icmp_ptb, icmp_bad;
+	uint64_t init_in, init_answered, init_steered;
+	uint64_t tx_ring_full;
+	uint64_t link_changes;
+	uint64_t assoc_requests;
+};
+
+struct dpsctpd_ctrl;
+
+/** Control of @p s (its ARP/ND at start: gratuitous ARP, unsolicited NA). @return 0 or -errno. */
+int dpsctpd_ctrl_create(struct dp_stack *s, const struct dpsctpd_config *cfg,
+	struct dpsctpd_ctrl **out);
+
+void dpsctpd_ctrl_free(struct dpsctpd_ctrl *c);
+
+/** One iteration: rings from the workers, timers, link state. @return work done (0: idle). */
+unsigned int dpsctpd_ctrl_poll(struct dpsctpd_ctrl *c);
+
+/**
+ * Active open from service @p svc to @p peers (connectx) on @p peer_port: the worker that will
+ * own it is chosen here and does the rest. @return 0 or -errno (-EINVAL, -ENOBUFS).
+ */
+int dpsctpd_ctrl_associate(struct dpsctpd_ctrl *c, unsigned int svc,
+	const struct dpsctp_addr *peers, unsigned int npeers, uint16_t peer_port);
+
+/** Associations held by all workers. */
+unsigned int dpsctpd_ctrl_assoc_count(const struct dpsctpd_ctrl *c);
+
+/**
+ * The end: SHUTDOWN every association, wait up to @p wait_ms for them to close while polling,
+ * ABORT what is left, then stop the workers. @return associations that had to be aborted.
+ */
+unsigned int dpsctpd_ctrl_shutdown(struct dpsctpd_ctrl *c, uint32_t wait_ms);
+
+/** The counters. */
+const struct dpsctpd_ctrl_stats *dpsctpd_ctrl_stats(const struct dpsctpd_ctrl *c);
+
+/** The control endpoint's engine counters of service @p svc (stateless answers). */
+const struct dpsctp_stats *dpsctpd_ctrl_engine_stats(const struct dpsctpd_ctrl *c, unsigned int svc);
+
+#endif

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The built-in services on a worker (echo, discard, source), and the worker's side of every
+ * association: the engine's upcalls, the per-association context, active opens, shutdown of
+ * everything, and the association's telemetry snapshot.
+ *
+ * Upcalls must not call back into the engine (engine.h), so the echo service copies what it
+ * receives and sends it after the input burst (dp_service_run). The echo endpoint keeps the
+ * received bytes counted against its receiver window until they are echoed
+ * (dpsctp_proto_config.rcv_app_window), so a peer that sends faster than it reads back is held
+ * back by flow control rather than by our memory.
+ */
+#ifndef DPSCTP_DATAPLANE_SERVICE_H
+#define DPSCTP_DATAPLANE_SERVICE_H
+
+#include <stdint.h>
+
+#include "engine.h"
+#include "snapshot.h"
+#include "stack.h"
+
+struct dp_worker;
+struct dp_ep;
+
+/** An active open, handed from control to the owning worker. */
+struct dp_associate_req {
+	unsigned int svc;                           /**< service (endpoint) that connects */
+	struct dpsctp_addr peers[DPSCTP_MAX_ADDRS]; /**< the peer's addresses */
+	unsigned int npeers;
+	uint16_t peer_port;
+	uint16_t os;                                /**< outbound streams (0: default) */
+};
+
+/** Fill the engine callbacks of endpoint @p e of service @p sv. */
+void dp_service_callbacks(const struct dp_service *sv, struct dp_ep *e,
+	struct dpsctp_callbacks *cb);
+
+/** Echo and send what the services have pending (after input). */
+void dp_service_run(struct dp_worker *w);
+
+/** Active open on the worker (the request is freed here). */
+void dp_service_associate(struct dp_worker *w, struct dp_associate_req *req);
+
+/** SHUTDOWN (or ABORT when @p abort) every association of the worker. */
+void dp_service_shutdown_all(struct dp_worker *w, bool abort);
+
+struct dp_assoc_ctx;
+
+/** Append association @p c to snapshot buffer @p b. */
+void dp_service_snapshot(struct dp_worker *w, struct dp_assoc_ctx *c, struct dp_snap_buf *b);
+
+#endif

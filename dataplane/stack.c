@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* What every lcore of a stack shares: randomness, cookie secrets, our addresses (stack.h). */
+#include <string.h>
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#include "stack.h"
+
+void
+dp_stack_random(void *ctx, void *buf, size_t len)
+{
+	(void)ctx;
+	/* OpenSSL's DRBG is per thread and seeded from the kernel: unpredictable tags (5.3.1) */
+	if (RAND_bytes(buf, (int)len) != 1)
+		RAND_priv_bytes(buf, (int)len);
+}
+
+void
+dp_stack_cookie_secret(void *ctx, uint64_t epoch, uint8_t *key, size_t len)
+{
+	const struct dp_stack *s = ctx;
+	uint8_t msg[8], mac[EVP_MAX_MD_SIZE];
+	unsigned int maclen = 0, i;
+
+	for (i = 0; i < 8; i++)
+		msg[i] = (uint8_t)(epoch >> (56 - 8 * i));
+	/* every endpoint of the stack derives the same secret for a period from the master key */
+	HMAC(EVP_sha256(), s->cookie_master, sizeof(s->cookie_master), msg, sizeof(msg), mac,
+		&maclen);
+	memset(key, 0, len);
+	memcpy(key, mac, len < maclen ? len : maclen);
+}
+
+bool
+dp_stack_is_local(const struct dp_stack *s, const struct dpsctp_addr *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nloopback; i++)
+		if (s->loopback[i].family == a->family &&
+			memcmp(s->loopback[i].bytes, a->bytes, 16) == 0)
+			return true;
+	return dp_route_is_local(&s->routes, a);
+}

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The stack: what every lcore of one dpsctpd instance shares. Written by the control plane
+ * while it sets up, then read-mostly: the workers read ports, routes, neighbours and services;
+ * the only fields written while running are the port link states (control writes, workers read,
+ * single words) and the neighbour table (one writer, lock-free readers, neigh.h).
+ *
+ * Several stacks can live in one process (the dataplane tests run two over a net_ring pair):
+ * nothing here is global.
+ */
+#ifndef DPSCTP_DATAPLANE_STACK_H
+#define DPSCTP_DATAPLANE_STACK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_mempool.h>
+#include <rte_ring.h>
+
+#include "engine.h"
+#include "neigh.h"
+#include "route.h"
+
+#define DP_MAX_WORKERS 16
+#define DP_MAX_PORTS 8
+#define DP_MAX_PORT_ADDRS 8
+#define DP_MAX_SERVICES 16
+#define DP_MAX_LOOPBACK 4
+#define DP_BURST 32
+#define DP_RING_SIZE 4096
+
+/** A port as the dataplane sees it. */
+struct dp_port {
+	uint16_t port_id;      /**< DPDK port id */
+	char name[32];         /**< configured name */
+	uint8_t mac[6];        /**< our MAC address on it */
+	uint16_t mtu;          /**< IP MTU */
+	bool rx_csum;          /**< the NIC checks SCTP CRC32c on receive (RX offload on) */
+	bool tx_csum;          /**< the NIC fills SCTP CRC32c on transmit (TX offload on) */
+	bool rss;              /**< several RX queues are spread by RSS */
+	uint64_t rss_hf;       /**< RSS hash types in use */
+	struct dpsctp_addr addrs[DP_MAX_PORT_ADDRS]; /**< our addresses on it */
+	uint8_t plen[DP_MAX_PORT_ADDRS];             /**< their prefix lengths */
+	unsigned int naddrs;
+	bool link_up;          /**< last link state seen by control (atomic loads/stores) */
+	bool follow_link;      /**< take link state from the PMD (else always up) */
+};
+
+/** Kinds of built-in service (the engine endpoint and what it does with messages). */
+enum dp_service_kind {
+	DP_SVC_ECHO = 0, /**< every message back on its stream, same PPID and ordering */
+	DP_SVC_DISCARD,  /**< read and drop */
+	DP_SVC_SOURCE,   /**< connect to a peer, send numbered messages, check what comes back */
+};
+
+/** A service: one engine endpoint per worker (and one at control to answer INIT). */
+struct dp_service {
+	enum dp_service_kind kind;
+	uint16_t port;                              /**< local SCTP port */
+	struct dpsctp_addr addrs[DPSCTP_MAX_ADDRS]; /**< bound addresses */
+	unsigned int naddrs;
+	bool listen;                                /**< accepts associations */
+	/* source only */
+	struct dpsctp_addr peers[DPSCTP_MAX_ADDRS]; /**< the peer's addresses (connectx) */
+	unsigned int npeers;
+	uint16_t peer_port;
+	uint32_t count;    /**< messages to send per association (0: until stopped) */
+	uint32_t size;     /**< bytes per message (>= 8) */
+	uint16_t streams;  /**< spread over this many streams (>= 1) */
+	bool unordered;    /**< send unordered */
+	bool check_echo;   /**< the peer echoes: check every message that comes back */
+	bool shutdown_when_done; /**< SHUTDOWN once everything is sent (and echoed) */
+};
+
+struct dp_worker;
+
+/** One dpsctpd instance. */
+struct dp_stack {
+	unsigned int nworkers;
+	struct dp_worker *workers[DP_MAX_WORKERS];
+	unsigned int worker_lcore[DP_MAX_WORKERS];
+
+	unsigned int nports;
+	struct dp_port ports[DP_MAX_PORTS];
+	struct dp_route_table routes;    /**< on-link prefixes and gateways (route.h) */
+	struct dp_neigh_table *neigh;    /**< ARP / ND cache (neigh.h) */
+	struct dpsctp_addr loopback[DP_MAX_LOOPBACK]; /**< delivered internally, on no port */
+	unsigned int nloopback;
+
+	unsigned int nservices;
+	struct dp_service services[DP_MAX_SERVICES];
+	struct dpsctp_proto_config proto; /**< engine parameters of every endpoint */
+
+	struct rte_mempool *pool;        /**< packet buffers */
+	/* rings, all single-producer single-consumer */
+	struct rte_ring *to_ctrl_pkt[DP_MAX_WORKERS];  /**< worker -> control: mbufs */
+	struct rte_ring *to_ctrl_msg[DP_MAX_WORKERS];  /**< worker -> control: struct dp_msg */
+	struct rte_ring *to_worker_msg[DP_MAX_WORKERS]; /**< control -> worker: struct dp_msg */
+	struct rte_ring *steer[DP_MAX_WORKERS][DP_MAX_WORKERS]; /**< worker i -> j: mbufs */
+
+	uint8_t cookie_master[32];       /**< the cookie secrets of every period derive from it */
+	uint64_t tsc_hz;                 /**< TSC frequency */
+	uint64_t tsc0;                   /**< TSC at start (time 0 of the engines) */
+	uint64_t ns_mult;                /**< ns = (tsc - tsc0) * ns_mult >> 32 */
+	char name[12];                   /**< instance name (rings, pools), short: DPDK names are 32 bytes */
+};
+
+/** Nanoseconds since the stack started, from a TSC reading. */
+static inline uint64_t
+dp_stack_ns(const struct dp_stack *s, uint64_t tsc)
+{
+	return (uint64_t)(((unsigned __int128)(tsc - s->tsc0) * s->ns_mult) >> 32);
+}
+
+/** The engine's cookie secret function over the stack's master key (HMAC-SHA256). */
+void dp_stack_cookie_secret(void *ctx, uint64_t epoch, uint8_t *key, size_t len);
+
+/** Random bytes from OpenSSL's CSPRNG (verification tags, TSNs, nonces: RFC 9260 5.3.1). */
+void dp_stack_random(void *ctx, void *buf, size_t len);
+
+/** True when @p a is one of our addresses (any port, or loopback). */
+bool dp_stack_is_local(const struct dp_stack *s, const struct dpsctp_addr *a);
+
+#endif
