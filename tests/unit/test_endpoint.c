@@ -1535,3 +1535,120 @@ LEAK_CHECKED_TEST(endpoint, two_endpoints_establish_and_shut_down_by_pumping)
 	cr_assert_not_null(find_ev(1, DPSCTP_EV_SHUTDOWN_COMP));
 	cr_assert_not_null(find_ev(2, DPSCTP_EV_SHUTDOWN_COMP));
 }
+
+/* ---- ownership bits and shared cookie secrets (a control core answers, a worker accepts) ---- */
+
+static void
+shared_secret(void *ctx, uint64_t epoch, uint8_t *key, size_t len)
+{
+	size_t i;
+
+	(void)ctx;
+	for (i = 0; i < len; i++)
+		key[i] = (uint8_t)(0xa5 ^ (epoch >> (8 * (i % 8))) ^ i);
+}
+
+/* An endpoint on EP_PORT with ownership bits and, when @p shared, the shared secret function. */
+static struct dpsctp_endpoint *
+make_owned(int *id, uint8_t bits, uint32_t owner, bool shared)
+{
+	struct dpsctp_env env = h_env;
+	struct dpsctp_callbacks cb = callbacks(id);
+	struct dpsctp_proto_config cfg = config();
+	struct dpsctp_endpoint_params p = {
+		.port = EP_PORT,
+		.addrs = &ep_addr,
+		.naddrs = 1,
+		.listen = true,
+		.cfg = &cfg,
+		.owner_bits = bits,
+		.owner = owner,
+	};
+	struct dpsctp_endpoint *ep = NULL;
+
+	if (shared)
+		env.cookie_secret = shared_secret;
+	cr_assert_eq(dpsctp_endpoint_create(&env, &cb, &p, t_now, &ep), 0);
+	return ep;
+}
+
+Test(endpoint, tags_and_ids_carry_the_owner_in_their_low_bits)
+{
+	struct dpsctp_assoc *a;
+	unsigned int i;
+
+	g_ep = make_owned(&ep_ids[1], 4, 3, false);
+	/* the owner named before an INIT goes into the tag of its INIT ACK (nothing is kept) */
+	cr_assert_eq(dpsctp_endpoint_set_owner(g_ep, 9), 0);
+	for (i = 0; i < 8; i++) {
+		send_init(PEER_TAG + i, 10, 10);
+		take_init_ack();
+		cr_assert_eq(ep_tag & 0xf, 9, "INIT ACK tag %08x", ep_tag);
+	}
+	cr_assert_eq(dpsctp_endpoint_set_owner(g_ep, 16), -EINVAL);
+	cr_assert_eq(dpsctp_endpoint_set_owner(g_ep, 3), 0);
+	a = establish();
+	cr_assert_eq(ep_tag & 0xf, 3, "our tag %08x", ep_tag);
+	cr_assert_eq(dpsctp_assoc_id(a) & 0xf, 3, "id %08x", dpsctp_assoc_id(a));
+}
+
+Test(endpoint, owner_that_does_not_fit_its_bits_is_refused)
+{
+	struct dpsctp_callbacks cb = callbacks(&ep_ids[1]);
+	struct dpsctp_endpoint_params p = {
+		.port = EP_PORT, .addrs = &ep_addr, .naddrs = 1, .owner_bits = 2, .owner = 4,
+	};
+
+	cr_assert_eq(dpsctp_endpoint_create(&h_env, &cb, &p, t_now, &g_ep), -EINVAL);
+	p.owner_bits = 9;
+	p.owner = 0;
+	cr_assert_eq(dpsctp_endpoint_create(&h_env, &cb, &p, t_now, &g_ep), -EINVAL);
+	g_ep = NULL;
+}
+
+Test(endpoint, cookie_made_by_one_endpoint_is_accepted_by_another_sharing_the_secret)
+{
+	struct dpsctp_endpoint *answering, *owning;
+	const struct ev_rec *up;
+
+	answering = make_owned(&ep_ids[1], 4, 0, true);
+	owning = make_owned(&ep_ids[2], 4, 1, true);
+	g_ep = answering;
+	g_ep2 = owning;
+	cr_assert_eq(dpsctp_endpoint_set_owner(answering, 1), 0);
+	send_init(PEER_TAG, 10, 10);
+	take_init_ack();
+	cr_assert_eq(ep_tag & 0xf, 1);
+	/* the COOKIE ECHO goes to the owner named in the tag; the answering one kept nothing */
+	cr_assert_eq(dpsctp_endpoint_assoc_count(answering), 0);
+	g_ep = owning;
+	g_ep2 = answering;
+	cr_assert_eq(send_cookie_echo(ep_tag), 0);
+	take_first(DPSCTP_CHUNK_COOKIE_ACK);
+	up = find_assoc_change(DPSCTP_EV_COMM_UP);
+	cr_assert_not_null(up);
+	cr_assert_eq(up->ep, 2);
+	cr_assert_eq(up->assoc_id & 0xf, 1);
+}
+
+Test(endpoint, shared_secret_rotation_is_seen_on_input_before_timers_run)
+{
+	struct dpsctp_endpoint *answering, *owning;
+	uint64_t period = 2 * config().valid_cookie_life;
+
+	answering = make_owned(&ep_ids[1], 0, 0, true);
+	owning = make_owned(&ep_ids[2], 0, 0, true);
+	g_ep = answering;
+	g_ep2 = owning;
+	/* the answering endpoint is already in the next period; the owning one never expired */
+	t_now = (t_now / period + 1) * period + 10 * DPSCTP_MS;
+	send_init(PEER_TAG, 10, 10);
+	take_init_ack();
+	g_ep = owning;
+	g_ep2 = answering;
+	cr_assert_eq(send_cookie_echo(ep_tag), 0);
+	take_first(DPSCTP_CHUNK_COOKIE_ACK);
+	cr_assert_not_null(find_assoc_change(DPSCTP_EV_COMM_UP));
+	/* a cookie of a secret two periods old is not accepted (forged or far too old) */
+	cr_assert_eq(stats()->drops[DPSCTP_DROP_BAD_COOKIE], 0);
+}
