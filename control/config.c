@@ -79,10 +79,10 @@
  * name their addresses), so of several errors the first reported is not always the first in
  * the file.
  */
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,693 +91,25 @@
 #include <yaml.h>
 
 #include "config.h"
+#include "config_value.h"
 
 /* RTE_MAX_LCORE of Debian's DPDK 22.11 build; EAL rejects larger lcore ids anyway. */
 #define MAX_LCORE 128
 /* A configuration file is a few kilobytes; refuse to slurp anything absurd. */
 #define MAX_FILE_SIZE (1u << 20)
-/* Longest field path in a message ("ports[7].neighbours[31].mac" and some room). */
-#define FIELD_MAX 128
 /* The daemon adds RTE_PKTMBUF_HEADROOM (128) to the data room, and the sum is a uint16_t. */
 #define MAX_DATA_ROOM (65535 - 128)
 /* Ethernet header and CRC (or a VLAN tag) around the IP MTU, as DPDK counts the overhead. */
 #define ETHER_OVERHEAD 18
-/* Most keys in one mapping (protocol). */
-#define MAP_MAX_KEYS 20
 
 struct parse {
-	const char *name;    /* file name for messages */
-	yaml_document_t doc; /* the (first and only) document */
+	struct cfg_doc doc; /* the document, its name and the error buffer */
 	struct dpsctpd_config *c;
-	char *err;
-	size_t errlen;
 	/* lines of earlier items, for messages about duplicates */
 	unsigned long port_line[DPSCTPD_MAX_PORTS];
 	unsigned long addr_line[DPSCTPD_MAX_PORTS][DPSCTPD_MAX_PORT_ADDRS];
 	unsigned long svc_line[DPSCTPD_MAX_SERVICES];
 };
-
-/* A mapping, its keys checked against a table, the value of each known key at its index. */
-struct map {
-	struct parse *p;
-	yaml_node_t *at;         /* the node as found (a mapping, a null, or NULL when absent) */
-	const char *path;        /* field path of the mapping: "" at the top, "ports[0]" */
-	const char *const *keys; /* the known keys */
-	size_t nkeys;
-	yaml_node_t *val[MAP_MAX_KEYS]; /* value per known key; NULL when absent */
-	char field[FIELD_MAX];          /* scratch for field paths */
-};
-
-static int fail(struct parse *p, const yaml_node_t *n, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	/* One line, whatever a quoted scalar smuggled in ("a\nb" in double quotes). */
-	for (s = err; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			*s = '?';
-}
-
-static unsigned long
-line(const yaml_node_t *n)
-{
-	return n == NULL ? 1 : (unsigned long)n->start_mark.line + 1;
-}
-
-static int
-fail(struct parse *p, const yaml_node_t *n, const char *field, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (field[0] == '\0')
-		seterr(p->err, p->errlen, "%s:%lu: %s", p->name, line(n), msg);
-	else
-		seterr(p->err, p->errlen, "%s:%lu: %s: %s", p->name, line(n), field, msg);
-	return -1;
-}
-
-/* A path too long for the buffer ends in "..." rather than silently. */
-static const char *
-clip(char *buf, int n)
-{
-	if (n >= FIELD_MAX)
-		memcpy(buf + FIELD_MAX - 4, "...", 4);
-	return buf;
-}
-
-static const char *
-join(char *buf, const char *parent, const char *key)
-{
-	if (parent[0] == '\0')
-		return clip(buf, snprintf(buf, FIELD_MAX, "%s", key));
-	return clip(buf, snprintf(buf, FIELD_MAX, "%s.%s", parent, key));
-}
-
-static const char *
-index_of(char *buf, const char *parent, size_t i)
-{
-	return clip(buf, snprintf(buf, FIELD_MAX, "%s[%zu]", parent, i));
-}
-
-static yaml_node_t *
-node(struct parse *p, int id)
-{
-	return yaml_document_get_node(&p->doc, id);
-}
-
-/* A plain empty scalar, "~" or "null": the key is there but says nothing. */
-static bool
-is_null(const yaml_node_t *n)
-{
-	const char *s;
-
-	if (n == NULL)
-		return true;
-	if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-		return false;
-	s = (const char *)n->data.scalar.value;
-	return s[0] == '\0' || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 ||
-	       strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0;
-}
-
-static const char *
-kind(const yaml_node_t *n)
-{
-	if (is_null(n))
-		return "nothing";
-	switch (n->type) {
-	case YAML_MAPPING_NODE:
-		return "a mapping";
-	case YAML_SEQUENCE_NODE:
-		return "a list";
-	default:
-		return "a single value";
-	}
-}
-
-/* --- edit distance, to turn "unknown key" into "did you mean" --- */
-
-static size_t
-distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j;
-	size_t row[64];
-
-	if (la >= 64 || lb >= 64)
-		return SIZE_MAX;
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		size_t diag = row[0];
-
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t best = diag + (a[i - 1] != b[j - 1]);
-
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[lb];
-}
-
-/*
- * The known key closest to @p key, or NULL. The unit suffix is what people leave out most
- * ("rto_min" for "rto_min_ms"), so it costs nothing.
- */
-static const char *
-suggest(const char *key, const char *const *keys, size_t nkeys)
-{
-	const char *best = NULL;
-	size_t bestd = 3, i;
-
-	for (i = 0; i < nkeys; i++) {
-		char stem[64];
-		size_t d = distance(key, keys[i]);
-		size_t l = strlen(keys[i]);
-
-		if (l > 3 && l < sizeof(stem) && strcmp(keys[i] + l - 3, "_ms") == 0) {
-			size_t ds;
-
-			memcpy(stem, keys[i], l - 3);
-			stem[l - 3] = '\0';
-			ds = distance(key, stem);
-			if (ds < d)
-				d = ds;
-		}
-		if (d < bestd) {
-			bestd = d;
-			best = keys[i];
-		}
-	}
-	return best;
-}
-
-static int
-unknown_key(struct map *m, const yaml_node_t *k, const char *key)
-{
-	const char *near = suggest(key, m->keys, m->nkeys);
-	char where[FIELD_MAX + 8], known[512];
-	size_t i, off = 0;
-
-	if (m->path[0] == '\0')
-		snprintf(where, sizeof(where), "at top level");
-	else
-		snprintf(where, sizeof(where), "in %s", m->path);
-	join(m->field, m->path, key);
-	if (near != NULL)
-		return fail(m->p, k, m->field, "unknown key '%.64s' %s (did you mean '%s'?)", key,
-			where, near);
-	known[0] = '\0';
-	for (i = 0; i < m->nkeys && off < sizeof(known); i++) {
-		int n = snprintf(
-			known + off, sizeof(known) - off, "%s%s", i > 0 ? ", " : "", m->keys[i]);
-
-		if (n < 0)
-			break;
-		off += (size_t)n;
-	}
-	return fail(m->p, k, m->field, "unknown key '%.64s' %s (known: %s)", key, where, known);
-}
-
-/*
- * Check the mapping @p n (absent or null: no keys) against @p keys and find the value of
- * each. Unknown and repeated keys are errors: libyaml lets a key appear twice and the second
- * would silently win.
- */
-static int
-map_open(struct map *m, struct parse *p, yaml_node_t *n, const char *path, const char *const *keys,
-	size_t nkeys)
-{
-	yaml_node_pair_t *pair;
-
-	memset(m, 0, sizeof(*m));
-	m->p = p;
-	m->at = n;
-	m->path = path;
-	m->keys = keys;
-	m->nkeys = nkeys;
-	if (is_null(n))
-		return 0;
-	if (n->type != YAML_MAPPING_NODE) {
-		if (path[0] == '\0')
-			return fail(p, n, "", "the document must be a mapping of sections, got %s",
-				kind(n));
-		return fail(p, n, path, "expected a mapping, got %s", kind(n));
-	}
-	for (pair = n->data.mapping.pairs.start; pair < n->data.mapping.pairs.top; pair++) {
-		yaml_node_t *k = node(p, pair->key);
-		const char *key;
-		size_t i;
-
-		if (k == NULL || k->type != YAML_SCALAR_NODE)
-			return fail(p, k != NULL ? k : n, path[0] != '\0' ? path : "",
-				"a key must be a name, got %s", kind(k));
-		key = (const char *)k->data.scalar.value;
-		for (i = 0; i < nkeys; i++)
-			if (strcmp(key, keys[i]) == 0)
-				break;
-		if (i == nkeys)
-			return unknown_key(m, k, key);
-		if (m->val[i] != NULL)
-			return fail(p, k, join(m->field, path, key),
-				"duplicate key (line %lu has it)", line(m->val[i]));
-		m->val[i] = node(p, pair->value);
-	}
-	return 0;
-}
-
-static const char *
-m_field(struct map *m, size_t k)
-{
-	return join(m->field, m->path, m->keys[k]);
-}
-
-/* Line to blame for something missing from @p m. */
-static const yaml_node_t *
-m_at(const struct map *m)
-{
-	return m->at;
-}
-
-/*
- * The items of the list @p n (absent or null: none), at most @p max of them.
- * @p what names the items in the message ("ports").
- */
-static int
-seq_open(struct parse *p, yaml_node_t *n, const char *path, size_t max, const char *what,
-	yaml_node_item_t **items, size_t *count)
-{
-	size_t cnt;
-
-	*items = NULL;
-	*count = 0;
-	if (is_null(n))
-		return 0;
-	if (n->type != YAML_SEQUENCE_NODE)
-		return fail(p, n, path, "expected a list, got %s", kind(n));
-	cnt = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
-	if (cnt > max)
-		return fail(p, node(p, n->data.sequence.items.start[max]), path,
-			"too many %s (at most %zu)", what, max);
-	*items = n->data.sequence.items.start;
-	*count = cnt;
-	return 0;
-}
-
-/* The text of the scalar @p n, or NULL after an error. */
-static const char *
-scalar(struct parse *p, const yaml_node_t *n, const char *path)
-{
-	const char *s;
-
-	if (n->type != YAML_SCALAR_NODE) {
-		fail(p, n, path, "expected a single value, got %s", kind(n));
-		return NULL;
-	}
-	if (is_null(n)) {
-		fail(p, n, path, "has no value");
-		return NULL;
-	}
-	s = (const char *)n->data.scalar.value;
-	if (strlen(s) != n->data.scalar.length) {
-		fail(p, n, path, "contains a NUL character");
-		return NULL;
-	}
-	return s;
-}
-
-/* Plain decimal: 0 and the value, -EINVAL when not a number, -ERANGE beyond UINT64_MAX. */
-static int
-parse_dec(const char *s, uint64_t *out)
-{
-	uint64_t v = 0;
-	bool big = false;
-
-	if (*s == '\0')
-		return -EINVAL;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return -EINVAL;
-		if (v > (UINT64_MAX - 9) / 10)
-			big = true;
-		else
-			v = v * 10 + (uint64_t)(*s - '0');
-	}
-	*out = v;
-	return big ? -ERANGE : 0;
-}
-
-static int
-num_at(struct parse *p, const yaml_node_t *n, const char *path, uint64_t min, uint64_t max,
-	uint64_t *out)
-{
-	const char *s = scalar(p, n, path);
-	uint64_t v = 0;
-	int rc;
-
-	if (s == NULL)
-		return -1;
-	rc = parse_dec(s[0] == '-' ? s + 1 : s, &v);
-	if (rc == -EINVAL)
-		return fail(p, n, path, "'%.64s' is not an integer", s);
-	if (s[0] == '0' && s[1] != '\0')
-		return fail(
-			p, n, path, "'%.64s' has a leading zero (octal in YAML 1.1); drop it", s);
-	if (rc == -ERANGE || s[0] == '-' || v < min || v > max)
-		return fail(p, n, path, "'%.64s' is out of range (%" PRIu64 "..%" PRIu64 ")", s,
-			min, max);
-	*out = v;
-	return 0;
-}
-
-/* The m_* readers leave *out alone when the key is absent. */
-static int
-m_num(struct map *m, size_t k, uint64_t min, uint64_t max, uint64_t *out)
-{
-	if (m->val[k] == NULL)
-		return 0;
-	return num_at(m->p, m->val[k], m_field(m, k), min, max, out);
-}
-
-static int
-m_u32(struct map *m, size_t k, uint32_t min, uint32_t max, uint32_t *out)
-{
-	uint64_t v = *out;
-
-	if (m_num(m, k, min, max, &v) < 0)
-		return -1;
-	*out = (uint32_t)v;
-	return 0;
-}
-
-static int
-m_u16(struct map *m, size_t k, uint16_t min, uint16_t max, uint16_t *out)
-{
-	uint64_t v = *out;
-
-	if (m_num(m, k, min, max, &v) < 0)
-		return -1;
-	*out = (uint16_t)v;
-	return 0;
-}
-
-/* A value in ms into an engine time in ns. */
-static int
-m_ms(struct map *m, size_t k, uint32_t min, uint32_t max, uint64_t *ns)
-{
-	uint64_t v = *ns / DPSCTP_MS;
-
-	if (m_num(m, k, min, max, &v) < 0)
-		return -1;
-	*ns = v * DPSCTP_MS;
-	return 0;
-}
-
-static int
-bool_word(const char *s)
-{
-	if (strcasecmp(s, "true") == 0 || strcasecmp(s, "yes") == 0)
-		return 1;
-	if (strcasecmp(s, "false") == 0 || strcasecmp(s, "no") == 0)
-		return 0;
-	return -1;
-}
-
-static int
-m_bool(struct map *m, size_t k, bool *out)
-{
-	const char *s;
-	int b;
-
-	if (m->val[k] == NULL)
-		return 0;
-	s = scalar(m->p, m->val[k], m_field(m, k));
-	if (s == NULL)
-		return -1;
-	b = bool_word(s);
-	if (b < 0)
-		return fail(m->p, m->val[k], m->field,
-			"'%.64s' is not a boolean (true/false, yes/no)", s);
-	*out = b == 1;
-	return 0;
-}
-
-/* The first byte of @p s that is neither a letter, a digit nor in @p allowed; NULL if none. */
-static const char *
-bad_char(const char *s, const char *allowed)
-{
-	for (; *s != '\0'; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-			    (*s >= '0' && *s <= '9') || strchr(allowed, *s) != NULL))
-			return s;
-	return NULL;
-}
-
-/*
- * A string of 1..size-1 bytes; @p allowed, when not NULL, lists the bytes allowed besides
- * letters and digits.
- */
-static int
-str_at(struct parse *p, const yaml_node_t *n, const char *path, char *dst, size_t size,
-	const char *allowed)
-{
-	const char *s = scalar(p, n, path), *bad;
-
-	if (s == NULL)
-		return -1;
-	if (s[0] == '\0')
-		return fail(p, n, path, "must not be empty");
-	if (strlen(s) >= size)
-		return fail(p, n, path, "'%.64s...' is longer than %zu characters", s, size - 1);
-	bad = allowed != NULL ? bad_char(s, allowed) : NULL;
-	if (bad != NULL)
-		return fail(p, n, path,
-			"'%.64s' has a '%c'; only letters, digits and '%s' are allowed", s, *bad,
-			allowed);
-	memcpy(dst, s, strlen(s) + 1);
-	return 0;
-}
-
-static int
-m_str(struct map *m, size_t k, char *dst, size_t size, const char *allowed)
-{
-	if (m->val[k] == NULL)
-		return 0;
-	return str_at(m->p, m->val[k], m_field(m, k), dst, size, allowed);
-}
-
-static int
-require(struct map *m, size_t k, const char *what)
-{
-	if (m->val[k] != NULL)
-		return 0;
-	return fail(m->p, m_at(m), m_field(m, k), "missing: %s is required", what);
-}
-
-/* --- addresses --- */
-
-int
-dpsctpd_parse_addr(const char *s, struct dpsctp_addr *out)
-{
-	struct dpsctp_addr a;
-
-	if (s == NULL || out == NULL)
-		return -1;
-	memset(&a, 0, sizeof(a));
-	if (inet_pton(AF_INET, s, a.bytes) == 1)
-		a.family = 4;
-	else if (inet_pton(AF_INET6, s, a.bytes) == 1)
-		a.family = 6;
-	else
-		return -1;
-	*out = a;
-	return 0;
-}
-
-const char *
-dpsctpd_format_addr(const struct dpsctp_addr *a, char *buf, size_t len)
-{
-	int af;
-
-	if (buf == NULL || len == 0)
-		return buf;
-	af = a == NULL ? -1 : a->family == 4 ? AF_INET : a->family == 6 ? AF_INET6 : -1;
-	if (af < 0 || inet_ntop(af, a->bytes, buf, (socklen_t)(len > 256 ? 256 : len)) == NULL)
-		snprintf(buf, len, "?");
-	return buf;
-}
-
-static bool
-addr_eq(const struct dpsctp_addr *a, const struct dpsctp_addr *b)
-{
-	return a->family == b->family && memcmp(a->bytes, b->bytes, sizeof(a->bytes)) == 0;
-}
-
-static bool
-in_prefix(const struct dpsctp_addr *a, const struct dpsctpd_prefix *pf)
-{
-	unsigned int full = pf->len / 8, rest = pf->len % 8;
-	uint8_t mask;
-
-	if (a->family != pf->addr.family || memcmp(a->bytes, pf->addr.bytes, full) != 0)
-		return false;
-	if (rest == 0)
-		return true;
-	mask = (uint8_t)(0xff << (8 - rest));
-	return ((a->bytes[full] ^ pf->addr.bytes[full]) & mask) == 0;
-}
-
-static bool
-is_loopback(const struct dpsctp_addr *a)
-{
-	static const uint8_t one[16] = {[15] = 1};
-
-	if (a->family == 4)
-		return a->bytes[0] == 127;
-	return memcmp(a->bytes, one, sizeof(one)) == 0;
-}
-
-/* Why @p a cannot be a unicast address on a link (ours, a gateway's, a neighbour's), or NULL. */
-static const char *
-unusable(const struct dpsctp_addr *a)
-{
-	static const uint8_t zero[16];
-	const uint8_t *b = a->bytes;
-
-	if (is_loopback(a))
-		return "a loopback address";
-	if (a->family == 4) {
-		if (b[0] == 0)
-			return "in 0.0.0.0/8 (\"this network\")";
-		if (b[0] >= 224 && b[0] < 240)
-			return "a multicast address";
-		if (b[0] >= 240)
-			return "a reserved or broadcast address";
-		return NULL;
-	}
-	if (b[0] == 0xff)
-		return "a multicast address";
-	if (memcmp(b, zero, 16) == 0)
-		return "the unspecified address";
-	if (memcmp(b, zero, 10) == 0 && b[10] == 0xff && b[11] == 0xff)
-		return "an IPv4-mapped address (write the IPv4 address itself)";
-	return NULL;
-}
-
-/* "198.18.0.1/24" */
-static int
-parse_prefix(const char *s, struct dpsctpd_prefix *out)
-{
-	char host[INET6_ADDRSTRLEN];
-	const char *slash = strchr(s, '/');
-	uint64_t len;
-	size_t hl;
-
-	if (slash == NULL)
-		return -EINVAL;
-	hl = (size_t)(slash - s);
-	if (hl == 0 || hl >= sizeof(host))
-		return -EINVAL;
-	memcpy(host, s, hl);
-	host[hl] = '\0';
-	if (dpsctpd_parse_addr(host, &out->addr) < 0)
-		return -EINVAL;
-	if (strlen(slash + 1) > 3 || parse_dec(slash + 1, &len) < 0 ||
-		(slash[1] == '0' && slash[2] != '\0'))
-		return -EINVAL;
-	if (len < 1 || len > (out->addr.family == 4 ? 32u : 128u))
-		return -ERANGE;
-	out->len = (uint8_t)len;
-	return 0;
-}
-
-static int
-hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
-/* "02:00:00:00:00:01": exactly two hex digits per byte, as ip(8) prints them. */
-static int
-parse_mac(const char *s, uint8_t mac[6])
-{
-	unsigned int i;
-
-	for (i = 0; i < 6; i++) {
-		int hi = hexval(s[0]), lo = hi < 0 ? -1 : hexval(s[1]);
-
-		if (lo < 0)
-			return -1;
-		mac[i] = (uint8_t)(hi << 4 | lo);
-		s += 2;
-		if (i < 5 && *s++ != ':')
-			return -1;
-	}
-	return *s == '\0' ? 0 : -1;
-}
-
-/* An address that fits where @p n is (any family), checked to be usable on a link. */
-static int
-addr_at(struct parse *p, const yaml_node_t *n, const char *path, struct dpsctp_addr *out)
-{
-	const char *s = scalar(p, n, path);
-	const char *why;
-
-	if (s == NULL)
-		return -1;
-	if (dpsctpd_parse_addr(s, out) < 0)
-		return fail(p, n, path, "'%.64s' is not an IPv4/IPv6 address", s);
-	why = unusable(out);
-	if (why != NULL)
-		return fail(p, n, path, "'%.64s' is %s", s, why);
-	return 0;
-}
-
-static int
-mac_at(struct parse *p, const yaml_node_t *n, const char *path, uint8_t mac[6])
-{
-	static const uint8_t zero[6];
-	const char *s = scalar(p, n, path);
-
-	if (s == NULL)
-		return -1;
-	if (parse_mac(s, mac) < 0)
-		return fail(p, n, path, "'%.64s' is not a MAC address (02:00:00:00:00:01)", s);
-	if (mac[0] & 1)
-		return fail(p, n, path, "'%.64s' is a multicast or broadcast MAC address", s);
-	if (memcmp(mac, zero, 6) == 0)
-		return fail(p, n, path, "'%.64s' is the all-zero MAC address", s);
-	return 0;
-}
 
 /* --- eal: --- */
 
@@ -831,30 +163,30 @@ parse_eal(struct parse *p, yaml_node_t *n)
 {
 	struct dpsctpd_config *c = p->c;
 	yaml_node_item_t *items;
-	char f[FIELD_MAX];
-	struct map m;
+	char f[CFG_FIELD_MAX];
+	struct cfg_map m;
 	size_t cnt, i;
 
-	if (map_open(&m, p, n, "eal", eal_keys, E_N) < 0)
+	if (cfg_map_open(&m, &p->doc, n, "eal", eal_keys, E_N) < 0)
 		return -1;
-	if (m_str(&m, E_PREFIX, c->file_prefix, sizeof(c->file_prefix), "_-") < 0)
+	if (cfg_map_str(&m, E_PREFIX, c->file_prefix, sizeof(c->file_prefix), "_-") < 0)
 		return -1;
 	if (m.val[E_HUGE] != NULL) {
-		const char *s = scalar(p, m.val[E_HUGE], m_field(&m, E_HUGE));
+		const char *s = cfg_scalar(&p->doc, m.val[E_HUGE], cfg_map_field(&m, E_HUGE));
 		int b;
 
 		if (s == NULL)
 			return -1;
-		b = strcasecmp(s, "auto") == 0 ? -1 : bool_word(s);
+		b = strcasecmp(s, "auto") == 0 ? -1 : cfg_bool_word(s);
 		if (b == -1 && strcasecmp(s, "auto") != 0)
-			return fail(
-				p, m.val[E_HUGE], m.field, "'%.64s' is not auto, true or false", s);
+			return cfg_fail(&p->doc, m.val[E_HUGE], m.field,
+				"'%.64s' is not auto, true or false", s);
 		c->huge = b;
 	}
-	if (m_u32(&m, E_MEMORY, 16, 1u << 20, &c->memory_mb) < 0)
+	if (cfg_map_u32(&m, E_MEMORY, 16, 1u << 20, &c->memory_mb) < 0)
 		return -1;
 	if (m.val[E_LOG] != NULL) {
-		const char *s = scalar(p, m.val[E_LOG], m_field(&m, E_LOG));
+		const char *s = cfg_scalar(&p->doc, m.val[E_LOG], cfg_map_field(&m, E_LOG));
 
 		if (s == NULL)
 			return -1;
@@ -862,29 +194,30 @@ parse_eal(struct parse *p, yaml_node_t *n)
 			if (strcmp(s, log_levels[i]) == 0)
 				break;
 		if (i == sizeof(log_levels) / sizeof(log_levels[0]))
-			return fail(p, m.val[E_LOG], m.field,
+			return cfg_fail(&p->doc, m.val[E_LOG], m.field,
 				"'%.64s' is not a log level (error, warning, notice, info, debug)",
 				s);
 		snprintf(c->log_level, sizeof(c->log_level), "%s", log_levels[i]);
 	}
-	if (seq_open(p, m.val[E_ARGS], m_field(&m, E_ARGS), DPSCTPD_MAX_EAL_ARGS, "EAL arguments",
-		    &items, &cnt) < 0)
+	if (cfg_seq_open(&p->doc, m.val[E_ARGS], cfg_map_field(&m, E_ARGS), DPSCTPD_MAX_EAL_ARGS,
+		    "EAL arguments", &items, &cnt) < 0)
 		return -1;
 	for (i = 0; i < cnt; i++) {
-		yaml_node_t *it = node(p, items[i]);
-		const char *s = scalar(p, it, index_of(f, "eal.args", i));
+		yaml_node_t *it = cfg_node(&p->doc, items[i]);
+		const char *s = cfg_scalar(&p->doc, it, cfg_index(f, "eal.args", i));
 		const char *owner;
 
 		if (s == NULL)
 			return -1;
 		if (s[0] == '\0')
-			return fail(p, it, f, "an empty argument");
+			return cfg_fail(&p->doc, it, f, "an empty argument");
 		owner = eal_owner(s);
 		if (owner != NULL)
-			return fail(p, it, f, "'%.64s' is set by %s; set it there", s, owner);
+			return cfg_fail(
+				&p->doc, it, f, "'%.64s' is set by %s; set it there", s, owner);
 		c->eal_args[c->n_eal_args] = strdup(s);
 		if (c->eal_args[c->n_eal_args] == NULL)
-			return fail(p, it, f, "out of memory");
+			return cfg_fail(&p->doc, it, f, "out of memory");
 		c->n_eal_args++;
 	}
 	return 0;
@@ -971,32 +304,32 @@ parse_lcores(struct parse *p, yaml_node_t *n)
 {
 	struct dpsctpd_config *c = p->c;
 	yaml_node_item_t *items;
-	char f[FIELD_MAX];
-	struct map m;
+	char f[CFG_FIELD_MAX];
+	struct cfg_map m;
 	size_t cnt, i, j;
 
-	if (map_open(&m, p, n, "lcores", lcore_keys, L_N) < 0)
+	if (cfg_map_open(&m, &p->doc, n, "lcores", lcore_keys, L_N) < 0)
 		return -1;
-	if (m_u32(&m, L_CONTROL, 0, MAX_LCORE - 1, &c->control_lcore) < 0)
+	if (cfg_map_u32(&m, L_CONTROL, 0, MAX_LCORE - 1, &c->control_lcore) < 0)
 		return -1;
 	if (m.val[L_WORKERS] != NULL) {
-		if (seq_open(p, m.val[L_WORKERS], m_field(&m, L_WORKERS), DPSCTPD_MAX_WORKERS,
-			    "workers", &items, &cnt) < 0)
+		if (cfg_seq_open(&p->doc, m.val[L_WORKERS], cfg_map_field(&m, L_WORKERS),
+			    DPSCTPD_MAX_WORKERS, "workers", &items, &cnt) < 0)
 			return -1;
 		if (cnt == 0)
-			return fail(
-				p, m.val[L_WORKERS], m.field, "at least one worker is required");
+			return cfg_fail(&p->doc, m.val[L_WORKERS], m.field,
+				"at least one worker is required");
 		c->nworkers = 0;
 		for (i = 0; i < cnt; i++) {
-			yaml_node_t *it = node(p, items[i]);
+			yaml_node_t *it = cfg_node(&p->doc, items[i]);
 			uint64_t v;
 
-			index_of(f, "lcores.workers", i);
-			if (num_at(p, it, f, 0, MAX_LCORE - 1, &v) < 0)
+			cfg_index(f, "lcores.workers", i);
+			if (cfg_num_at(&p->doc, it, f, 0, MAX_LCORE - 1, &v) < 0)
 				return -1;
 			for (j = 0; j < i; j++)
 				if (c->worker_lcores[j] == v)
-					return fail(p, it, f,
+					return cfg_fail(&p->doc, it, f,
 						"lcore %" PRIu64 " is already workers[%zu]", v, j);
 			c->worker_lcores[i] = (unsigned int)v;
 			c->nworkers++;
@@ -1009,28 +342,30 @@ parse_lcores(struct parse *p, yaml_node_t *n)
 			const char *path = "lcores.control";
 
 			if (m.val[L_WORKERS] != NULL) {
-				at = node(p, m.val[L_WORKERS]->data.sequence.items.start[i]);
-				path = index_of(f, "lcores.workers", i);
+				at = cfg_node(
+					&p->doc, m.val[L_WORKERS]->data.sequence.items.start[i]);
+				path = cfg_index(f, "lcores.workers", i);
 			}
-			return fail(p, at, path, "lcore %u is both the control lcore and a worker",
+			return cfg_fail(&p->doc, at, path,
+				"lcore %u is both the control lcore and a worker",
 				c->control_lcore);
 		}
-	if (m_str(&m, L_MAP, c->lcore_map, sizeof(c->lcore_map), ",@()-") < 0)
+	if (cfg_map_str(&m, L_MAP, c->lcore_map, sizeof(c->lcore_map), ",@()-") < 0)
 		return -1;
 	if (c->lcore_map[0] != '\0') {
 		bool set[MAX_LCORE] = {false};
 
 		if (lcore_map_set(c->lcore_map, set) < 0)
-			return fail(p, m.val[L_MAP], m_field(&m, L_MAP),
+			return cfg_fail(&p->doc, m.val[L_MAP], cfg_map_field(&m, L_MAP),
 				"'%s' is not an EAL --lcores map of lcores 0..%d (0@0,1@2,(2,3)@4)",
 				c->lcore_map, MAX_LCORE - 1);
 		/* EAL starts only the lcores of the map: one left out would never run. */
 		if (!set[c->control_lcore])
-			return fail(p, m.val[L_MAP], m.field,
+			return cfg_fail(&p->doc, m.val[L_MAP], m.field,
 				"lcore %u (lcores.control) is not in the map", c->control_lcore);
 		for (i = 0; i < c->nworkers; i++)
 			if (!set[c->worker_lcores[i]])
-				return fail(p, m.val[L_MAP], m.field,
+				return cfg_fail(&p->doc, m.val[L_MAP], m.field,
 					"lcore %u (lcores.workers[%zu]) is not in the map",
 					c->worker_lcores[i], i);
 	}
@@ -1050,20 +385,21 @@ static int
 parse_mempool(struct parse *p, yaml_node_t *n)
 {
 	struct dpsctpd_config *c = p->c;
-	struct map m;
+	struct cfg_map m;
 
-	if (map_open(&m, p, n, "mempool", mempool_keys, MP_N) < 0)
+	if (cfg_map_open(&m, &p->doc, n, "mempool", mempool_keys, MP_N) < 0)
 		return -1;
-	if (m_u32(&m, MP_MBUFS, 512, 1u << 24, &c->mbufs) < 0 ||
-		m_u32(&m, MP_CACHE, 0, 512, &c->mbuf_cache) < 0 ||
-		m_u32(&m, MP_ROOM, 1024, MAX_DATA_ROOM, &c->mbuf_data_room) < 0)
+	if (cfg_map_u32(&m, MP_MBUFS, 512, 1u << 24, &c->mbufs) < 0 ||
+		cfg_map_u32(&m, MP_CACHE, 0, 512, &c->mbuf_cache) < 0 ||
+		cfg_map_u32(&m, MP_ROOM, 1024, MAX_DATA_ROOM, &c->mbuf_data_room) < 0)
 		return -1;
 	/* rte_mempool_create refuses a cache larger than mbufs / 1.5 (RTE_MEMPOOL_CACHE_MAX_SIZE
 	 * is the 512 above). */
 	if ((uint64_t)c->mbuf_cache * 3 > (uint64_t)c->mbufs * 2) {
 		size_t k = m.val[MP_CACHE] != NULL ? MP_CACHE : MP_MBUFS;
 
-		return fail(p, m.val[k] != NULL ? m.val[k] : m_at(&m), m_field(&m, k),
+		return cfg_fail(&p->doc, m.val[k] != NULL ? m.val[k] : cfg_map_at(&m),
+			cfg_map_field(&m, k),
 			"cache %u is more than mbufs / 1.5 (mbufs %u), which DPDK refuses",
 			c->mbuf_cache, c->mbufs);
 	}
@@ -1073,8 +409,18 @@ parse_mempool(struct parse *p, yaml_node_t *n)
 /* --- ports: --- */
 
 enum {
-	PT_NAME, PT_DEVICE, PT_MAC, PT_MTU, PT_RX, PT_TX, PT_ADDRS, PT_GW4, PT_GW6, PT_NEIGH,
-	PT_FOLLOW, PT_N
+	PT_NAME,
+	PT_DEVICE,
+	PT_MAC,
+	PT_MTU,
+	PT_RX,
+	PT_TX,
+	PT_ADDRS,
+	PT_GW4,
+	PT_GW6,
+	PT_NEIGH,
+	PT_FOLLOW,
+	PT_N
 };
 static const char *const port_keys[PT_N] = {
 	[PT_NAME] = "name",
@@ -1090,47 +436,11 @@ static const char *const port_keys[PT_N] = {
 	[PT_FOLLOW] = "follow_link",
 };
 
-static bool
-is_hex(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (hexval(s[i]) < 0)
-			return false;
-	return true;
-}
-
-/*
- * "0000:3b:00.0" or "3b:00.0", optionally followed by ",devargs": the device in @p key
- * (domain added, lower case), so that two spellings of one device compare equal.
- */
-static int
-pci_key(const char *dev, char *key, size_t size)
-{
-	size_t n = strcspn(dev, ","), i;
-	char full[16];
-
-	if (n == 7)
-		snprintf(full, sizeof(full), "0000:%.7s", dev);
-	else if (n == 12)
-		snprintf(full, sizeof(full), "%.12s", dev);
-	else
-		return -1;
-	if (!is_hex(full, 4) || full[4] != ':' || !is_hex(full + 5, 2) || full[7] != ':' ||
-		!is_hex(full + 8, 2) || full[10] != '.' || full[11] < '0' || full[11] > '7')
-		return -1;
-	for (i = 0; full[i] != '\0'; i++)
-		full[i] = (char)(full[i] >= 'A' && full[i] <= 'F' ? full[i] - 'A' + 'a' : full[i]);
-	snprintf(key, size, "%s", full);
-	return 0;
-}
-
 /* The name of the device: the vdev name or the PCI address, without devargs. */
 static void
 device_key(const struct dpsctpd_port_cfg *pc, char *key, size_t size)
 {
-	if (pc->is_vdev || pci_key(pc->device, key, size) < 0)
+	if (pc->is_vdev || cfg_pci_key(pc->device, key, size) < 0)
 		snprintf(key, size, "%.*s", (int)strcspn(pc->device, ","), pc->device);
 }
 
@@ -1143,50 +453,52 @@ addr_taken(const struct dpsctpd_config *c, unsigned int pi, unsigned int ai,
 		unsigned int n = *oq == pi ? ai : c->ports[*oq].naddrs;
 
 		for (*oa = 0; *oa < n; (*oa)++)
-			if (addr_eq(&c->ports[*oq].addrs[*oa].addr, a))
+			if (cfg_addr_eq(&c->ports[*oq].addrs[*oa].addr, a))
 				return true;
 	}
 	return false;
 }
 
 static int
-port_addresses(struct parse *p, struct map *m, unsigned int pi)
+port_addresses(struct parse *p, struct cfg_map *m, unsigned int pi)
 {
 	struct dpsctpd_config *c = p->c;
 	struct dpsctpd_port_cfg *pc = &c->ports[pi];
 	yaml_node_item_t *items;
-	char f[FIELD_MAX];
+	char f[CFG_FIELD_MAX];
 	size_t cnt, i;
 
-	if (require(m, PT_ADDRS, "at least one address with its prefix (198.18.0.1/24)") < 0)
+	if (cfg_require(m, PT_ADDRS, "at least one address with its prefix (198.18.0.1/24)") < 0)
 		return -1;
-	if (seq_open(p, m->val[PT_ADDRS], m_field(m, PT_ADDRS), DPSCTPD_MAX_PORT_ADDRS, "addresses",
-		    &items, &cnt) < 0)
+	if (cfg_seq_open(&p->doc, m->val[PT_ADDRS], cfg_map_field(m, PT_ADDRS),
+		    DPSCTPD_MAX_PORT_ADDRS, "addresses", &items, &cnt) < 0)
 		return -1;
 	if (cnt == 0)
-		return fail(p, m->val[PT_ADDRS], m->field, "at least one address is required");
+		return cfg_fail(
+			&p->doc, m->val[PT_ADDRS], m->field, "at least one address is required");
 	for (i = 0; i < cnt; i++) {
-		yaml_node_t *it = node(p, items[i]);
+		yaml_node_t *it = cfg_node(&p->doc, items[i]);
 		struct dpsctpd_prefix *pf = &pc->addrs[i];
 		const char *s, *why;
-		char path[FIELD_MAX];
+		char path[CFG_FIELD_MAX];
 		unsigned int oq, oa;
 		int rc;
 
-		join(path, m->path, "addresses");
-		s = scalar(p, it, index_of(f, path, i));
+		cfg_join(path, m->path, "addresses");
+		s = cfg_scalar(&p->doc, it, cfg_index(f, path, i));
 		if (s == NULL)
 			return -1;
-		rc = parse_prefix(s, pf);
+		rc = cfg_parse_prefix(s, pf);
 		if (rc == -ERANGE)
-			return fail(p, it, f, "'%.64s' has a prefix length out of range (1..%u)", s,
+			return cfg_fail(&p->doc, it, f,
+				"'%.64s' has a prefix length out of range (1..%u)", s,
 				pf->addr.family == 4 ? 32 : 128);
 		if (rc < 0)
-			return fail(
-				p, it, f, "'%.64s' is not an IPv4/IPv6 address with a prefix", s);
-		why = unusable(&pf->addr);
+			return cfg_fail(&p->doc, it, f,
+				"'%.64s' is not an IPv4/IPv6 address with a prefix", s);
+		why = cfg_unusable(&pf->addr);
 		if (why != NULL)
-			return fail(p, it, f, "'%.64s' is %s", s, why);
+			return cfg_fail(&p->doc, it, f, "'%.64s' is %s", s, why);
 		/* RFC 1812 / RFC 3021: with 2 or more host bits, all-zero and all-one are not
 		 * host addresses. */
 		if (pf->addr.family == 4 && pf->len <= 30) {
@@ -1196,18 +508,18 @@ port_addresses(struct parse *p, struct map *m, unsigned int pi)
 			uint32_t host = ~0u >> pf->len;
 
 			if ((a & host) == 0)
-				return fail(p, it, f,
+				return cfg_fail(&p->doc, it, f,
 					"'%.64s' is the network address of its prefix", s);
 			if ((a & host) == host)
-				return fail(p, it, f,
+				return cfg_fail(&p->doc, it, f,
 					"'%.64s' is the broadcast address of its prefix", s);
 		}
 		/* One address, one port: the dataplane finds the port of a source address. */
 		if (addr_taken(c, pi, (unsigned int)i, &pf->addr, &oq, &oa))
-			return fail(p, it, f,
+			return cfg_fail(&p->doc, it, f,
 				"'%.64s' is already ports[%u].addresses[%u] (line %lu)", s, oq, oa,
 				p->addr_line[oq][oa]);
-		p->addr_line[pi][i] = line(it);
+		p->addr_line[pi][i] = cfg_line(it);
 		pc->naddrs++;
 	}
 	return 0;
@@ -1249,32 +561,35 @@ on_link(struct parse *p, const yaml_node_t *n, const char *path, unsigned int pi
 
 	dpsctpd_format_addr(a, s, sizeof(s));
 	for (i = 0; i < pc->naddrs; i++)
-		if (addr_eq(&pc->addrs[i].addr, a))
-			return fail(p, n, path, "%s is an address of ports[%u] itself", s, pi);
+		if (cfg_addr_eq(&pc->addrs[i].addr, a))
+			return cfg_fail(
+				&p->doc, n, path, "%s is an address of ports[%u] itself", s, pi);
 	for (i = 0; i < pc->naddrs; i++)
-		if (in_prefix(a, &pc->addrs[i]))
+		if (cfg_in_prefix(a, &pc->addrs[i]))
 			return 0;
 	prefix_list(pc, a->family, list, sizeof(list));
 	if (list[0] == '\0')
-		return fail(p, n, path, "%s is off-link: ports[%u] has no IPv%u address", s, pi,
-			a->family);
-	return fail(p, n, path, "%s is outside the port's subnets (%s)", s, list);
+		return cfg_fail(&p->doc, n, path, "%s is off-link: ports[%u] has no IPv%u address",
+			s, pi, a->family);
+	return cfg_fail(&p->doc, n, path, "%s is outside the port's subnets (%s)", s, list);
 }
 
 static int
-port_gateway(struct parse *p, struct map *m, unsigned int pi, size_t k, uint8_t family, bool *has,
-	struct dpsctp_addr *gw)
+port_gateway(struct parse *p, struct cfg_map *m, unsigned int pi, size_t k, uint8_t family,
+	bool *has, struct dpsctp_addr *gw)
 {
 	const char *s;
 
 	if (m->val[k] == NULL)
 		return 0;
-	s = scalar(p, m->val[k], m_field(m, k));
+	s = cfg_scalar(&p->doc, m->val[k], cfg_map_field(m, k));
 	if (s == NULL)
 		return -1;
 	if (dpsctpd_parse_addr(s, gw) < 0 || gw->family != family)
-		return fail(p, m->val[k], m->field, "'%.64s' is not an IPv%u address", s, family);
-	if (addr_at(p, m->val[k], m->field, gw) < 0 || on_link(p, m->val[k], m->field, pi, gw) < 0)
+		return cfg_fail(
+			&p->doc, m->val[k], m->field, "'%.64s' is not an IPv%u address", s, family);
+	if (cfg_addr_at(&p->doc, m->val[k], m->field, gw) < 0 ||
+		on_link(p, m->val[k], m->field, pi, gw) < 0)
 		return -1;
 	*has = true;
 	return 0;
@@ -1287,33 +602,35 @@ static const char *const neigh_keys[N_N] = {
 };
 
 static int
-port_neighbours(struct parse *p, struct map *pm, unsigned int pi)
+port_neighbours(struct parse *p, struct cfg_map *pm, unsigned int pi)
 {
 	struct dpsctpd_port_cfg *pc = &p->c->ports[pi];
 	yaml_node_item_t *items;
-	char path[FIELD_MAX], f[FIELD_MAX];
+	char path[CFG_FIELD_MAX], f[CFG_FIELD_MAX];
 	size_t cnt, i, j;
 
-	join(path, pm->path, "neighbours");
-	if (seq_open(p, pm->val[PT_NEIGH], path, DPSCTPD_MAX_NEIGH, "neighbours", &items, &cnt) < 0)
+	cfg_join(path, pm->path, "neighbours");
+	if (cfg_seq_open(&p->doc, pm->val[PT_NEIGH], path, DPSCTPD_MAX_NEIGH, "neighbours", &items,
+		    &cnt) < 0)
 		return -1;
 	for (i = 0; i < cnt; i++) {
 		struct dpsctpd_neigh *nb = &pc->neigh[i];
-		struct map m;
+		struct cfg_map m;
 
-		if (map_open(&m, p, node(p, items[i]), index_of(f, path, i), neigh_keys, N_N) < 0)
+		if (cfg_map_open(&m, &p->doc, cfg_node(&p->doc, items[i]), cfg_index(f, path, i),
+			    neigh_keys, N_N) < 0)
 			return -1;
-		if (require(&m, N_IP, "the neighbour's IP address") < 0 ||
-			require(&m, N_MAC, "the neighbour's MAC address") < 0)
+		if (cfg_require(&m, N_IP, "the neighbour's IP address") < 0 ||
+			cfg_require(&m, N_MAC, "the neighbour's MAC address") < 0)
 			return -1;
-		if (addr_at(p, m.val[N_IP], m_field(&m, N_IP), &nb->ip) < 0 ||
+		if (cfg_addr_at(&p->doc, m.val[N_IP], cfg_map_field(&m, N_IP), &nb->ip) < 0 ||
 			on_link(p, m.val[N_IP], m.field, pi, &nb->ip) < 0)
 			return -1;
 		for (j = 0; j < i; j++)
-			if (addr_eq(&pc->neigh[j].ip, &nb->ip))
-				return fail(p, m.val[N_IP], m.field,
+			if (cfg_addr_eq(&pc->neigh[j].ip, &nb->ip))
+				return cfg_fail(&p->doc, m.val[N_IP], m.field,
 					"the address is already neighbours[%zu]", j);
-		if (mac_at(p, m.val[N_MAC], m_field(&m, N_MAC), nb->mac) < 0)
+		if (cfg_mac_at(&p->doc, m.val[N_MAC], cfg_map_field(&m, N_MAC), nb->mac) < 0)
 			return -1;
 		pc->nneigh++;
 	}
@@ -1325,8 +642,8 @@ parse_port(struct parse *p, yaml_node_t *n, unsigned int pi)
 {
 	struct dpsctpd_config *c = p->c;
 	struct dpsctpd_port_cfg *pc = &c->ports[pi];
-	char path[FIELD_MAX], key[256], other[256];
-	struct map m;
+	char path[CFG_FIELD_MAX], key[256], other[256];
+	struct cfg_map m;
 	unsigned int j;
 
 	memset(pc, 0, sizeof(*pc));
@@ -1334,62 +651,63 @@ parse_port(struct parse *p, yaml_node_t *n, unsigned int pi)
 	pc->rx_desc = 1024;
 	pc->tx_desc = 1024;
 	pc->follow_link = true;
-	if (map_open(&m, p, n, index_of(path, "ports", pi), port_keys, PT_N) < 0)
+	if (cfg_map_open(&m, &p->doc, n, cfg_index(path, "ports", pi), port_keys, PT_N) < 0)
 		return -1;
-	p->port_line[pi] = line(n);
+	p->port_line[pi] = cfg_line(n);
 
 	snprintf(pc->name, sizeof(pc->name), "port%u", pi);
 	/* the name prefixes telemetry keys, which DPDK limits to letters, digits, '_' and '/' */
-	if (m_str(&m, PT_NAME, pc->name, sizeof(pc->name), "_") < 0)
+	if (cfg_map_str(&m, PT_NAME, pc->name, sizeof(pc->name), "_") < 0)
 		return -1;
 	for (j = 0; j < pi; j++)
 		if (strcmp(c->ports[j].name, pc->name) == 0)
-			return fail(p, m.val[PT_NAME] != NULL ? m.val[PT_NAME] : n,
-				m_field(&m, PT_NAME),
+			return cfg_fail(&p->doc, m.val[PT_NAME] != NULL ? m.val[PT_NAME] : n,
+				cfg_map_field(&m, PT_NAME),
 				"duplicate port name '%s' (ports[%u], line %lu, has it too)",
 				pc->name, j, p->port_line[j]);
 
-	if (require(&m, PT_DEVICE,
+	if (cfg_require(&m, PT_DEVICE,
 		    "a PCI address (0000:3b:00.0) or vdev devargs (net_tap0,iface=dpsctp0)") < 0 ||
-		m_str(&m, PT_DEVICE, pc->device, sizeof(pc->device), NULL) < 0)
+		cfg_map_str(&m, PT_DEVICE, pc->device, sizeof(pc->device), NULL) < 0)
 		return -1;
 	pc->is_vdev = strncmp(pc->device, "net_", 4) == 0;
-	if (!pc->is_vdev && pci_key(pc->device, key, sizeof(key)) < 0)
-		return fail(p, m.val[PT_DEVICE], m_field(&m, PT_DEVICE),
+	if (!pc->is_vdev && cfg_pci_key(pc->device, key, sizeof(key)) < 0)
+		return cfg_fail(&p->doc, m.val[PT_DEVICE], cfg_map_field(&m, PT_DEVICE),
 			"'%.64s' is neither a vdev (net_...) nor a PCI address (0000:3b:00.0)",
 			pc->device);
 	device_key(pc, key, sizeof(key));
 	for (j = 0; j < pi; j++) {
 		device_key(&c->ports[j], other, sizeof(other));
 		if (strcmp(key, other) == 0)
-			return fail(p, m.val[PT_DEVICE], m_field(&m, PT_DEVICE),
+			return cfg_fail(&p->doc, m.val[PT_DEVICE], cfg_map_field(&m, PT_DEVICE),
 				"device %s is already ports[%u] (line %lu)", key, j,
 				p->port_line[j]);
 	}
 
 	if (m.val[PT_MAC] != NULL) {
-		if (mac_at(p, m.val[PT_MAC], m_field(&m, PT_MAC), pc->mac) < 0)
+		if (cfg_mac_at(&p->doc, m.val[PT_MAC], cfg_map_field(&m, PT_MAC), pc->mac) < 0)
 			return -1;
 		pc->has_mac = true;
 	}
-	if (m_bool(&m, PT_FOLLOW, &pc->follow_link) < 0 ||
-		m_u16(&m, PT_MTU, 576, 9000, &pc->mtu) < 0 ||
-		m_u16(&m, PT_RX, 64, 16384, &pc->rx_desc) < 0 ||
-		m_u16(&m, PT_TX, 64, 16384, &pc->tx_desc) < 0)
+	if (cfg_map_bool(&m, PT_FOLLOW, &pc->follow_link) < 0 ||
+		cfg_map_u16(&m, PT_MTU, 576, 9000, &pc->mtu) < 0 ||
+		cfg_map_u16(&m, PT_RX, 64, 16384, &pc->rx_desc) < 0 ||
+		cfg_map_u16(&m, PT_TX, 64, 16384, &pc->tx_desc) < 0)
 		return -1;
 	/* Ports receive into one mbuf per frame (no scattered RX): a frame must fit one. */
 	if ((unsigned int)pc->mtu + ETHER_OVERHEAD > c->mbuf_data_room)
-		return fail(p, m.val[PT_MTU] != NULL ? m.val[PT_MTU] : n, m_field(&m, PT_MTU),
+		return cfg_fail(&p->doc, m.val[PT_MTU] != NULL ? m.val[PT_MTU] : n,
+			cfg_map_field(&m, PT_MTU),
 			"MTU %u%s needs mempool.data_room >= %u (it is %u): one frame, one mbuf",
 			pc->mtu, m.val[PT_MTU] != NULL ? "" : " (the default)",
 			(unsigned int)pc->mtu + ETHER_OVERHEAD, c->mbuf_data_room);
 	/* Descriptor rings are masked by size - 1 in most PMDs. */
 	if ((pc->rx_desc & (pc->rx_desc - 1)) != 0)
-		return fail(p, m.val[PT_RX], m_field(&m, PT_RX), "%u is not a power of two",
-			pc->rx_desc);
+		return cfg_fail(&p->doc, m.val[PT_RX], cfg_map_field(&m, PT_RX),
+			"%u is not a power of two", pc->rx_desc);
 	if ((pc->tx_desc & (pc->tx_desc - 1)) != 0)
-		return fail(p, m.val[PT_TX], m_field(&m, PT_TX), "%u is not a power of two",
-			pc->tx_desc);
+		return cfg_fail(&p->doc, m.val[PT_TX], cfg_map_field(&m, PT_TX),
+			"%u is not a power of two", pc->tx_desc);
 
 	if (port_addresses(p, &m, pi) < 0)
 		return -1;
@@ -1405,12 +723,13 @@ parse_ports(struct parse *p, yaml_node_t *n, const yaml_node_t *root)
 	yaml_node_item_t *items;
 	size_t cnt, i;
 
-	if (seq_open(p, n, "ports", DPSCTPD_MAX_PORTS, "ports", &items, &cnt) < 0)
+	if (cfg_seq_open(&p->doc, n, "ports", DPSCTPD_MAX_PORTS, "ports", &items, &cnt) < 0)
 		return -1;
 	if (cnt == 0)
-		return fail(p, n != NULL ? n : root, "ports", "at least one port is required");
+		return cfg_fail(
+			&p->doc, n != NULL ? n : root, "ports", "at least one port is required");
 	for (i = 0; i < cnt; i++) {
-		if (parse_port(p, node(p, items[i]), (unsigned int)i) < 0)
+		if (parse_port(p, cfg_node(&p->doc, items[i]), (unsigned int)i) < 0)
 			return -1;
 		p->c->nports++;
 	}
@@ -1424,28 +743,30 @@ parse_loopback(struct parse *p, yaml_node_t *n)
 {
 	struct dpsctpd_config *c = p->c;
 	yaml_node_item_t *items;
-	char f[FIELD_MAX];
+	char f[CFG_FIELD_MAX];
 	size_t cnt, i, j;
 
 	if (n == NULL)
 		return 0;
-	if (seq_open(p, n, "loopback", DPSCTPD_MAX_LOOPBACK, "addresses", &items, &cnt) < 0)
+	if (cfg_seq_open(&p->doc, n, "loopback", DPSCTPD_MAX_LOOPBACK, "addresses", &items, &cnt) <
+		0)
 		return -1;
 	c->nloopback = 0;
 	for (i = 0; i < cnt; i++) {
-		yaml_node_t *it = node(p, items[i]);
-		const char *s = scalar(p, it, index_of(f, "loopback", i));
+		yaml_node_t *it = cfg_node(&p->doc, items[i]);
+		const char *s = cfg_scalar(&p->doc, it, cfg_index(f, "loopback", i));
 
 		if (s == NULL)
 			return -1;
 		if (dpsctpd_parse_addr(s, &c->loopback[i]) < 0)
-			return fail(p, it, f, "'%.64s' is not an IPv4/IPv6 address", s);
-		if (!is_loopback(&c->loopback[i]))
-			return fail(p, it, f,
+			return cfg_fail(&p->doc, it, f, "'%.64s' is not an IPv4/IPv6 address", s);
+		if (!cfg_is_loopback(&c->loopback[i]))
+			return cfg_fail(&p->doc, it, f,
 				"'%.64s' is not a loopback address (127.0.0.0/8, ::1)", s);
 		for (j = 0; j < i; j++)
-			if (addr_eq(&c->loopback[j], &c->loopback[i]))
-				return fail(p, it, f, "'%.64s' is already loopback[%zu]", s, j);
+			if (cfg_addr_eq(&c->loopback[j], &c->loopback[i]))
+				return cfg_fail(
+					&p->doc, it, f, "'%.64s' is already loopback[%zu]", s, j);
 		c->nloopback++;
 	}
 	return 0;
@@ -1473,7 +794,7 @@ enum {
 	PR_NODELAY,
 	PR_N
 };
-_Static_assert(PR_N <= MAP_MAX_KEYS, "struct map has room for every key of protocol");
+_Static_assert(PR_N <= CFG_MAP_MAX_KEYS, "struct cfg_map has room for every key of protocol");
 static const char *const proto_keys[PR_N] = {
 	[PR_RTO_INITIAL] = "rto_initial_ms",
 	[PR_RTO_MIN] = "rto_min_ms",
@@ -1499,18 +820,18 @@ static const char *const proto_keys[PR_N] = {
  * given, else the smaller: the one the user wrote is the one to change.
  */
 static int
-rto_order(struct map *m, size_t lo, uint64_t vlo, size_t hi, uint64_t vhi)
+rto_order(struct cfg_map *m, size_t lo, uint64_t vlo, size_t hi, uint64_t vhi)
 {
 	uint64_t ms_lo = vlo / DPSCTP_MS, ms_hi = vhi / DPSCTP_MS;
 
 	if (vlo <= vhi)
 		return 0;
 	if (m->val[hi] != NULL)
-		return fail(m->p, m->val[hi], m_field(m, hi),
+		return cfg_fail(m->doc, m->val[hi], cfg_map_field(m, hi),
 			"%" PRIu64 " ms is below %s (%" PRIu64 " ms%s); "
 			"rto_min_ms <= rto_initial_ms <= rto_max_ms is required",
 			ms_hi, m->keys[lo], ms_lo, m->val[lo] != NULL ? "" : ", the default");
-	return fail(m->p, m->val[lo], m_field(m, lo),
+	return cfg_fail(m->doc, m->val[lo], cfg_map_field(m, lo),
 		"%" PRIu64 " ms is above %s (%" PRIu64 " ms, the default); "
 		"rto_min_ms <= rto_initial_ms <= rto_max_ms is required",
 		ms_lo, m->keys[hi], ms_hi);
@@ -1520,28 +841,28 @@ static int
 parse_protocol(struct parse *p, yaml_node_t *n)
 {
 	struct dpsctp_proto_config *pr = &p->c->proto;
-	struct map m;
+	struct cfg_map m;
 
-	if (map_open(&m, p, n, "protocol", proto_keys, PR_N) < 0)
+	if (cfg_map_open(&m, &p->doc, n, "protocol", proto_keys, PR_N) < 0)
 		return -1;
-	if (m_ms(&m, PR_RTO_INITIAL, 1, 3600000, &pr->rto_initial) < 0 ||
-		m_ms(&m, PR_RTO_MIN, 1, 3600000, &pr->rto_min) < 0 ||
-		m_ms(&m, PR_RTO_MAX, 1, 3600000, &pr->rto_max) < 0 ||
-		m_ms(&m, PR_HB, 0, 86400000, &pr->hb_interval) < 0 ||
-		m_u32(&m, PR_PMR, 1, 255, &pr->path_max_retrans) < 0 ||
-		m_u32(&m, PR_AMR, 1, 255, &pr->assoc_max_retrans) < 0 ||
-		m_u32(&m, PR_MIR, 1, 255, &pr->max_init_retrans) < 0 ||
+	if (cfg_map_ms(&m, PR_RTO_INITIAL, 1, 3600000, &pr->rto_initial) < 0 ||
+		cfg_map_ms(&m, PR_RTO_MIN, 1, 3600000, &pr->rto_min) < 0 ||
+		cfg_map_ms(&m, PR_RTO_MAX, 1, 3600000, &pr->rto_max) < 0 ||
+		cfg_map_ms(&m, PR_HB, 0, 86400000, &pr->hb_interval) < 0 ||
+		cfg_map_u32(&m, PR_PMR, 1, 255, &pr->path_max_retrans) < 0 ||
+		cfg_map_u32(&m, PR_AMR, 1, 255, &pr->assoc_max_retrans) < 0 ||
+		cfg_map_u32(&m, PR_MIR, 1, 255, &pr->max_init_retrans) < 0 ||
 		/* RFC 9260 6.2: the SACK delay MUST NOT exceed 500 ms. */
-		m_ms(&m, PR_SACK_DELAY, 0, 500, &pr->sack_delay) < 0 ||
-		m_u32(&m, PR_SACK_FREQ, 1, 255, &pr->sack_freq) < 0 ||
-		m_ms(&m, PR_COOKIE, 1000, 86400000, &pr->valid_cookie_life) < 0 ||
-		m_u16(&m, PR_OS, 1, 65535, &pr->os) < 0 ||
-		m_u16(&m, PR_MIS, 1, 65535, &pr->mis) < 0 ||
+		cfg_map_ms(&m, PR_SACK_DELAY, 0, 500, &pr->sack_delay) < 0 ||
+		cfg_map_u32(&m, PR_SACK_FREQ, 1, 255, &pr->sack_freq) < 0 ||
+		cfg_map_ms(&m, PR_COOKIE, 1000, 86400000, &pr->valid_cookie_life) < 0 ||
+		cfg_map_u16(&m, PR_OS, 1, 65535, &pr->os) < 0 ||
+		cfg_map_u16(&m, PR_MIS, 1, 65535, &pr->mis) < 0 ||
 		/* RFC 9260 6.2.1 and 3.3.2: 1500 bytes is the smallest a_rwnd. */
-		m_u32(&m, PR_RWND, 1500, 1u << 30, &pr->a_rwnd) < 0 ||
-		m_u32(&m, PR_SNDBUF, 1500, 1u << 30, &pr->sndbuf) < 0 ||
-		m_u32(&m, PR_BURST, 1, 256, &pr->max_burst) < 0 ||
-		m_bool(&m, PR_NODELAY, &pr->nodelay) < 0)
+		cfg_map_u32(&m, PR_RWND, 1500, 1u << 30, &pr->a_rwnd) < 0 ||
+		cfg_map_u32(&m, PR_SNDBUF, 1500, 1u << 30, &pr->sndbuf) < 0 ||
+		cfg_map_u32(&m, PR_BURST, 1, 256, &pr->max_burst) < 0 ||
+		cfg_map_bool(&m, PR_NODELAY, &pr->nodelay) < 0)
 		return -1;
 	if (rto_order(&m, PR_RTO_MIN, pr->rto_min, PR_RTO_INITIAL, pr->rto_initial) < 0 ||
 		rto_order(&m, PR_RTO_INITIAL, pr->rto_initial, PR_RTO_MAX, pr->rto_max) < 0)
@@ -1550,7 +871,7 @@ parse_protocol(struct parse *p, yaml_node_t *n)
 	pr->shutdown_guard = 5 * pr->rto_max;
 
 	if (m.val[PR_PF] != NULL) {
-		const char *s = scalar(p, m.val[PR_PF], m_field(&m, PR_PF));
+		const char *s = cfg_scalar(&p->doc, m.val[PR_PF], cfg_map_field(&m, PR_PF));
 		uint64_t v;
 
 		if (s == NULL)
@@ -1559,14 +880,14 @@ parse_protocol(struct parse *p, yaml_node_t *n)
 			pr->pf_threshold = DPSCTP_PF_DISABLED;
 			return 0;
 		}
-		if (parse_dec(s, &v) == -EINVAL)
-			return fail(p, m.val[PR_PF], m.field,
+		if (cfg_parse_dec(s, &v) == -EINVAL)
+			return cfg_fail(&p->doc, m.val[PR_PF], m.field,
 				"'%.64s' is neither 'off' nor an integer", s);
-		if (num_at(p, m.val[PR_PF], m.field, 0, 254, &v) < 0)
+		if (cfg_num_at(&p->doc, m.val[PR_PF], m.field, 0, 254, &v) < 0)
 			return -1;
 		/* The engine would silently treat it as off: say so rather than pretend. */
 		if (v >= pr->path_max_retrans)
-			return fail(p, m.val[PR_PF], m.field,
+			return cfg_fail(&p->doc, m.val[PR_PF], m.field,
 				"%" PRIu64 " is not below path_max_retrans (%u), so PF would never "
 				"trigger; write 'off' or a smaller number",
 				v, pr->path_max_retrans);
@@ -1586,22 +907,23 @@ static const char *const attach_keys[A_N] = {
 };
 
 static int
-id_list(struct parse *p, struct map *m, size_t k, uint32_t *ids, unsigned int *n)
+id_list(struct parse *p, struct cfg_map *m, size_t k, uint32_t *ids, unsigned int *n)
 {
 	yaml_node_item_t *items;
-	char path[FIELD_MAX], f[FIELD_MAX];
+	char path[CFG_FIELD_MAX], f[CFG_FIELD_MAX];
 	size_t cnt, i;
 
 	if (m->val[k] == NULL)
 		return 0;
-	join(path, m->path, m->keys[k]);
-	if (seq_open(p, m->val[k], path, DPSCTPD_MAX_IDS, m->keys[k], &items, &cnt) < 0)
+	cfg_join(path, m->path, m->keys[k]);
+	if (cfg_seq_open(&p->doc, m->val[k], path, DPSCTPD_MAX_IDS, m->keys[k], &items, &cnt) < 0)
 		return -1;
 	for (i = 0; i < cnt; i++) {
 		uint64_t v;
 
 		/* (uid_t)-1 means "no change" to chown() and is nobody's id. */
-		if (num_at(p, node(p, items[i]), index_of(f, path, i), 0, UINT32_MAX - 1, &v) < 0)
+		if (cfg_num_at(&p->doc, cfg_node(&p->doc, items[i]), cfg_index(f, path, i), 0,
+			    UINT32_MAX - 1, &v) < 0)
 			return -1;
 		ids[i] = (uint32_t)v;
 	}
@@ -1613,17 +935,17 @@ static int
 parse_attach(struct parse *p, yaml_node_t *n)
 {
 	struct dpsctpd_config *c = p->c;
-	struct map m;
+	struct cfg_map m;
 
-	if (map_open(&m, p, n, "attach", attach_keys, A_N) < 0)
+	if (cfg_map_open(&m, &p->doc, n, "attach", attach_keys, A_N) < 0)
 		return -1;
-	if (m_str(&m, A_PATH, c->attach_path, sizeof(c->attach_path), NULL) < 0)
+	if (cfg_map_str(&m, A_PATH, c->attach_path, sizeof(c->attach_path), NULL) < 0)
 		return -1;
 	if (c->attach_path[0] != '/')
-		return fail(p, m.val[A_PATH], m_field(&m, A_PATH),
+		return cfg_fail(&p->doc, m.val[A_PATH], cfg_map_field(&m, A_PATH),
 			"'%.64s' is not an absolute path", c->attach_path);
 	if (m.val[A_MODE] != NULL) {
-		const char *s = scalar(p, m.val[A_MODE], m_field(&m, A_MODE)), *d;
+		const char *s = cfg_scalar(&p->doc, m.val[A_MODE], cfg_map_field(&m, A_MODE)), *d;
 		uint32_t mode = 0;
 
 		if (s == NULL)
@@ -1633,7 +955,7 @@ parse_attach(struct parse *p, yaml_node_t *n)
 		d = strncmp(s, "0o", 2) == 0 ? s + 2 : s;
 		if (*d == '\0' || strlen(d) > 4 || strspn(d, "01234567") != strlen(d) ||
 			(mode = (uint32_t)strtoul(d, NULL, 8)) > 0777)
-			return fail(p, m.val[A_MODE], m.field,
+			return cfg_fail(&p->doc, m.val[A_MODE], m.field,
 				"'%.64s' is not an octal file mode (0000..0777)", s);
 		c->attach_mode = mode;
 	}
@@ -1680,10 +1002,10 @@ is_local(const struct dpsctpd_config *c, const struct dpsctp_addr *a)
 
 	for (i = 0; i < c->nports; i++)
 		for (j = 0; j < c->ports[i].naddrs; j++)
-			if (addr_eq(&c->ports[i].addrs[j].addr, a))
+			if (cfg_addr_eq(&c->ports[i].addrs[j].addr, a))
 				return true;
 	for (i = 0; i < c->nloopback; i++)
-		if (addr_eq(&c->loopback[i], a))
+		if (cfg_addr_eq(&c->loopback[i], a))
 			return true;
 	return false;
 }
@@ -1694,39 +1016,40 @@ is_local(const struct dpsctpd_config *c, const struct dpsctp_addr *a)
  * that cannot be on a link.
  */
 static int
-service_addrs(struct parse *p, struct map *m, size_t k, bool local, struct dpsctp_addr *out,
+service_addrs(struct parse *p, struct cfg_map *m, size_t k, bool local, struct dpsctp_addr *out,
 	unsigned int *n)
 {
 	const struct dpsctpd_config *c = p->c;
 	yaml_node_item_t *items;
-	char path[FIELD_MAX], f[FIELD_MAX];
+	char path[CFG_FIELD_MAX], f[CFG_FIELD_MAX];
 	size_t cnt, i, j;
 
-	join(path, m->path, m->keys[k]);
-	if (seq_open(p, m->val[k], path, DPSCTP_MAX_ADDRS, m->keys[k], &items, &cnt) < 0)
+	cfg_join(path, m->path, m->keys[k]);
+	if (cfg_seq_open(&p->doc, m->val[k], path, DPSCTP_MAX_ADDRS, m->keys[k], &items, &cnt) < 0)
 		return -1;
 	for (i = 0; i < cnt; i++) {
-		yaml_node_t *it = node(p, items[i]);
+		yaml_node_t *it = cfg_node(&p->doc, items[i]);
 		struct dpsctp_addr *a = &out[i];
-		const char *s = scalar(p, it, index_of(f, path, i)), *why;
+		const char *s = cfg_scalar(&p->doc, it, cfg_index(f, path, i)), *why;
 
 		if (s == NULL)
 			return -1;
 		if (dpsctpd_parse_addr(s, a) < 0)
-			return fail(p, it, f, "'%.64s' is not an IPv4/IPv6 address", s);
+			return cfg_fail(&p->doc, it, f, "'%.64s' is not an IPv4/IPv6 address", s);
 		if (local && !is_local(c, a))
-			return fail(p, it, f,
+			return cfg_fail(&p->doc, it, f,
 				"'%.64s' is neither an address of a port nor a loopback address",
 				s);
-		if (!local && is_loopback(a) && !is_local(c, a))
-			return fail(p, it, f, "'%.64s' is a loopback address not in loopback", s);
-		why = is_loopback(a) ? NULL : unusable(a);
+		if (!local && cfg_is_loopback(a) && !is_local(c, a))
+			return cfg_fail(
+				&p->doc, it, f, "'%.64s' is a loopback address not in loopback", s);
+		why = cfg_is_loopback(a) ? NULL : cfg_unusable(a);
 		if (!local && why != NULL)
-			return fail(p, it, f, "'%.64s' is %s", s, why);
+			return cfg_fail(&p->doc, it, f, "'%.64s' is %s", s, why);
 		for (j = 0; j < i; j++)
-			if (addr_eq(&out[j], a))
-				return fail(
-					p, it, f, "'%.64s' is already %s[%zu]", s, m->keys[k], j);
+			if (cfg_addr_eq(&out[j], a))
+				return cfg_fail(&p->doc, it, f, "'%.64s' is already %s[%zu]", s,
+					m->keys[k], j);
 	}
 	*n = (unsigned int)cnt;
 	return 0;
@@ -1734,7 +1057,7 @@ service_addrs(struct parse *p, struct map *m, size_t k, bool local, struct dpsct
 
 /* What only a source sends: its peer, how many messages, of what size, on which streams. */
 static int
-service_source(struct parse *p, struct map *m, struct dpsctpd_service_cfg *sc)
+service_source(struct parse *p, struct cfg_map *m, struct dpsctpd_service_cfg *sc)
 {
 	const struct dpsctp_proto_config *pr = &p->c->proto;
 
@@ -1743,24 +1066,24 @@ service_source(struct parse *p, struct map *m, struct dpsctpd_service_cfg *sc)
 	sc->streams = 1;
 	sc->check_echo = true;
 	sc->shutdown_when_done = true;
-	if (require(m, S_PEERS, "the peer's addresses (a source connects to them)") < 0 ||
-		require(m, S_PEER_PORT, "the peer's SCTP port") < 0 ||
+	if (cfg_require(m, S_PEERS, "the peer's addresses (a source connects to them)") < 0 ||
+		cfg_require(m, S_PEER_PORT, "the peer's SCTP port") < 0 ||
 		service_addrs(p, m, S_PEERS, false, sc->peers, &sc->npeers) < 0)
 		return -1;
 	if (sc->npeers == 0)
-		return fail(p, m->val[S_PEERS], m_field(m, S_PEERS),
+		return cfg_fail(&p->doc, m->val[S_PEERS], cfg_map_field(m, S_PEERS),
 			"at least one peer address is required");
-	if (m_u16(m, S_PEER_PORT, 1, 65535, &sc->peer_port) < 0 ||
-		m_u32(m, S_COUNT, 0, UINT32_MAX, &sc->count) < 0 ||
-		m_u32(m, S_SIZE, 8, 65536, &sc->size) < 0 ||
-		m_u16(m, S_STREAMS, 1, 65535, &sc->streams) < 0 ||
-		m_bool(m, S_UNORDERED, &sc->unordered) < 0 ||
-		m_bool(m, S_CHECK_ECHO, &sc->check_echo) < 0 ||
-		m_bool(m, S_SHUTDOWN, &sc->shutdown_when_done) < 0)
+	if (cfg_map_u16(m, S_PEER_PORT, 1, 65535, &sc->peer_port) < 0 ||
+		cfg_map_u32(m, S_COUNT, 0, UINT32_MAX, &sc->count) < 0 ||
+		cfg_map_u32(m, S_SIZE, 8, 65536, &sc->size) < 0 ||
+		cfg_map_u16(m, S_STREAMS, 1, 65535, &sc->streams) < 0 ||
+		cfg_map_bool(m, S_UNORDERED, &sc->unordered) < 0 ||
+		cfg_map_bool(m, S_CHECK_ECHO, &sc->check_echo) < 0 ||
+		cfg_map_bool(m, S_SHUTDOWN, &sc->shutdown_when_done) < 0)
 		return -1;
 	/* We ask for outbound_streams (RFC 9260 5.1.1 OS); more could never be used. */
 	if (sc->streams > pr->os)
-		return fail(p, m->val[S_STREAMS], m_field(m, S_STREAMS),
+		return cfg_fail(&p->doc, m->val[S_STREAMS], cfg_map_field(m, S_STREAMS),
 			"%u streams is more than protocol.outbound_streams (%u)", sc->streams,
 			pr->os);
 	return 0;
@@ -1771,17 +1094,17 @@ parse_service(struct parse *p, yaml_node_t *n, unsigned int si)
 {
 	struct dpsctpd_config *c = p->c;
 	struct dpsctpd_service_cfg *sc = &c->services[si];
-	char path[FIELD_MAX];
+	char path[CFG_FIELD_MAX];
 	const char *s;
-	struct map m;
+	struct cfg_map m;
 	size_t j;
 
 	memset(sc, 0, sizeof(*sc));
-	if (map_open(&m, p, n, index_of(path, "services", si), service_keys, S_N) < 0)
+	if (cfg_map_open(&m, &p->doc, n, cfg_index(path, "services", si), service_keys, S_N) < 0)
 		return -1;
-	if (require(&m, S_TYPE, "the service type (echo, discard or source)") < 0)
+	if (cfg_require(&m, S_TYPE, "the service type (echo, discard or source)") < 0)
 		return -1;
-	s = scalar(p, m.val[S_TYPE], m_field(&m, S_TYPE));
+	s = cfg_scalar(&p->doc, m.val[S_TYPE], cfg_map_field(&m, S_TYPE));
 	if (s == NULL)
 		return -1;
 	if (strcmp(s, "echo") == 0)
@@ -1791,18 +1114,18 @@ parse_service(struct parse *p, yaml_node_t *n, unsigned int si)
 	else if (strcmp(s, "source") == 0)
 		sc->kind = DPSCTPD_SVC_SOURCE;
 	else
-		return fail(p, m.val[S_TYPE], m.field,
+		return cfg_fail(&p->doc, m.val[S_TYPE], m.field,
 			"'%.64s' is not a service (echo, discard, source)", s);
 
-	if (require(&m, S_PORT, "the SCTP port of the service") < 0 ||
-		m_u16(&m, S_PORT, 1, 65535, &sc->port) < 0)
+	if (cfg_require(&m, S_PORT, "the SCTP port of the service") < 0 ||
+		cfg_map_u16(&m, S_PORT, 1, 65535, &sc->port) < 0)
 		return -1;
 	for (j = 0; j < si; j++)
 		if (c->services[j].port == sc->port)
-			return fail(p, m.val[S_PORT], m_field(&m, S_PORT),
+			return cfg_fail(&p->doc, m.val[S_PORT], cfg_map_field(&m, S_PORT),
 				"port %u is already services[%zu] (line %lu)", sc->port, j,
 				p->svc_line[j]);
-	p->svc_line[si] = line(n);
+	p->svc_line[si] = cfg_line(n);
 	if (service_addrs(p, &m, S_ADDRS, true, sc->addrs, &sc->naddrs) < 0)
 		return -1;
 	if (sc->kind == DPSCTPD_SVC_SOURCE)
@@ -1810,7 +1133,7 @@ parse_service(struct parse *p, yaml_node_t *n, unsigned int si)
 	/* A source's settings on a listener would be ignored: a misplaced line, say so. */
 	for (j = S_PEERS; j < S_N; j++)
 		if (m.val[j] != NULL)
-			return fail(p, m.val[j], m_field(&m, j),
+			return cfg_fail(&p->doc, m.val[j], cfg_map_field(&m, j),
 				"only a service of type source has %s", service_keys[j]);
 	return 0;
 }
@@ -1821,10 +1144,11 @@ parse_services(struct parse *p, yaml_node_t *n)
 	yaml_node_item_t *items;
 	size_t cnt, i;
 
-	if (seq_open(p, n, "services", DPSCTPD_MAX_SERVICES, "services", &items, &cnt) < 0)
+	if (cfg_seq_open(&p->doc, n, "services", DPSCTPD_MAX_SERVICES, "services", &items, &cnt) <
+		0)
 		return -1;
 	for (i = 0; i < cnt; i++) {
-		if (parse_service(p, node(p, items[i]), (unsigned int)i) < 0)
+		if (parse_service(p, cfg_node(&p->doc, items[i]), (unsigned int)i) < 0)
 			return -1;
 		p->c->nservices++;
 	}
@@ -1863,50 +1187,21 @@ static int
 parse_root(struct parse *p, yaml_node_t *root)
 {
 	struct dpsctpd_config *c = p->c;
-	struct map m;
+	struct cfg_map m;
 
-	if (map_open(&m, p, root, "", top_keys, T_N) < 0)
+	if (cfg_map_open(&m, &p->doc, root, "", top_keys, T_N) < 0)
 		return -1;
 	/* Services name port and loopback addresses: those come first. */
 	if (parse_eal(p, m.val[T_EAL]) < 0 || parse_lcores(p, m.val[T_LCORES]) < 0 ||
 		parse_mempool(p, m.val[T_MEMPOOL]) < 0 ||
 		parse_ports(p, m.val[T_PORTS], root) < 0 ||
 		parse_loopback(p, m.val[T_LOOPBACK]) < 0 ||
-		m_u32(&m, T_ARP, 1000, 86400000, &c->arp_timeout_ms) < 0 ||
+		cfg_map_u32(&m, T_ARP, 1000, 86400000, &c->arp_timeout_ms) < 0 ||
 		parse_protocol(p, m.val[T_PROTOCOL]) < 0 || parse_attach(p, m.val[T_ATTACH]) < 0 ||
 		parse_services(p, m.val[T_SERVICES]) < 0 ||
-		m_u32(&m, T_SHUTDOWN, 0, 600000, &c->shutdown_wait_ms) < 0)
+		cfg_map_u32(&m, T_SHUTDOWN, 0, 600000, &c->shutdown_wait_ms) < 0)
 		return -1;
 	return 0;
-}
-
-/* libyaml's own account of a syntax error, with our file:line in front. */
-static void
-syntax_error(struct parse *p, const yaml_parser_t *y, const char *text, size_t len)
-{
-	const char *problem = y->problem != NULL ? y->problem : "unknown error";
-	unsigned long ln = (unsigned long)y->problem_mark.line + 1;
-	size_t i;
-
-	switch (y->error) {
-	case YAML_MEMORY_ERROR:
-		seterr(p->err, p->errlen, "%s: out of memory reading the YAML", p->name);
-		return;
-	case YAML_READER_ERROR:
-		/* The reader knows a byte offset, not a line. */
-		ln = 1;
-		for (i = 0; i < y->problem_offset && i < len; i++)
-			ln += text[i] == '\n';
-		seterr(p->err, p->errlen, "%s:%lu: not valid YAML text: %s", p->name, ln, problem);
-		return;
-	default:
-		break;
-	}
-	if (y->context != NULL)
-		seterr(p->err, p->errlen, "%s:%lu: YAML syntax error: %s (%s at line %lu)", p->name,
-			ln, problem, y->context, (unsigned long)y->context_mark.line + 1);
-	else
-		seterr(p->err, p->errlen, "%s:%lu: YAML syntax error: %s", p->name, ln, problem);
 }
 
 void
@@ -1959,26 +1254,26 @@ dpsctpd_config_parse(const char *name, const char *text, size_t len, struct dpsc
 	int rc = -1;
 
 	memset(&p, 0, sizeof(p));
-	p.name = name != NULL ? name : "<config>";
+	p.doc.name = name != NULL ? name : "<config>";
 	p.c = c;
-	p.err = err;
-	p.errlen = errlen;
+	p.doc.err = err;
+	p.doc.errlen = errlen;
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
 	dpsctpd_config_default(c);
-	snprintf(c->path, sizeof(c->path), "%s", p.name);
+	snprintf(c->path, sizeof(c->path), "%s", p.doc.name);
 	if (text == NULL) {
 		text = "";
 		len = 0;
 	}
 
 	if (!yaml_parser_initialize(&y)) {
-		seterr(err, errlen, "%s: out of memory reading the YAML", p.name);
+		cfg_seterr(err, errlen, "%s: out of memory reading the YAML", p.doc.name);
 		return -1;
 	}
 	yaml_parser_set_input_string(&y, (const unsigned char *)text, len);
-	if (!yaml_parser_load(&y, &p.doc)) {
-		syntax_error(&p, &y, text, len);
+	if (!yaml_parser_load(&y, &p.doc.yaml)) {
+		cfg_syntax_error(&p.doc, &y, text, len);
 		yaml_parser_delete(&y);
 		dpsctpd_config_free(c);
 		return -1;
@@ -1986,18 +1281,18 @@ dpsctpd_config_parse(const char *name, const char *text, size_t len, struct dpsc
 	/* The whole stream is read before any value, so a syntax error anywhere comes first; a
 	 * second document would be ignored, which is never what its author meant. */
 	if (!yaml_parser_load(&y, &extra)) {
-		syntax_error(&p, &y, text, len);
+		cfg_syntax_error(&p.doc, &y, text, len);
 	} else {
 		yaml_node_t *root2 = yaml_document_get_root_node(&extra);
 
 		if (root2 != NULL)
-			fail(&p, root2, "",
+			cfg_fail(&p.doc, root2, "",
 				"a second YAML document; the configuration is one document");
 		else
-			rc = parse_root(&p, yaml_document_get_root_node(&p.doc));
+			rc = parse_root(&p, yaml_document_get_root_node(&p.doc.yaml));
 		yaml_document_delete(&extra);
 	}
-	yaml_document_delete(&p.doc);
+	yaml_document_delete(&p.doc.yaml);
 	yaml_parser_delete(&y);
 	if (rc < 0)
 		dpsctpd_config_free(c);
@@ -2015,7 +1310,7 @@ dpsctpd_config_load(const char *path, struct dpsctpd_config *c, char *err, size_
 	dpsctpd_config_default(c);
 	f = fopen(path, "rb");
 	if (f == NULL) {
-		seterr(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		cfg_seterr(err, errlen, "%s: cannot open: %s", path, strerror(errno));
 		return -1;
 	}
 	for (;;) {
@@ -2025,7 +1320,7 @@ dpsctpd_config_load(const char *path, struct dpsctpd_config *c, char *err, size_
 			char *bigger;
 
 			if (cap >= MAX_FILE_SIZE) {
-				seterr(err, errlen,
+				cfg_seterr(err, errlen,
 					"%s: larger than %u bytes; not a configuration file", path,
 					MAX_FILE_SIZE);
 				goto fail;
@@ -2033,7 +1328,7 @@ dpsctpd_config_load(const char *path, struct dpsctpd_config *c, char *err, size_
 			cap = cap == 0 ? 4096 : cap * 2;
 			bigger = realloc(text, cap + 1);
 			if (bigger == NULL) {
-				seterr(err, errlen, "%s: out of memory", path);
+				cfg_seterr(err, errlen, "%s: out of memory", path);
 				goto fail;
 			}
 			text = bigger;
@@ -2042,7 +1337,8 @@ dpsctpd_config_load(const char *path, struct dpsctpd_config *c, char *err, size_
 		len += got;
 		if (got == 0) {
 			if (ferror(f)) {
-				seterr(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+				cfg_seterr(
+					err, errlen, "%s: cannot read: %s", path, strerror(errno));
 				goto fail;
 			}
 			break;

@@ -193,7 +193,6 @@ main(int argc, char **argv)
 	}
 	dpsctpd_logtype_control = rte_log_register_type_and_pick_level("dpsctp.control",
 		RTE_LOG_NOTICE);
-	(void)rte_log_register_type_and_pick_level("dpsctp.worker", RTE_LOG_NOTICE);
 	rc = dpsctpd_stack_build(cfg, NULL, "dpsctpd", &s, err, sizeof(err));
 	if (rc != 0) {
 		fprintf(stderr, "dpsctpd: %s: %s\n", path, err);

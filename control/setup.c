@@ -87,7 +87,8 @@ mk_ring(const struct dp_stack *s, const char *what, unsigned int a, unsigned int
 {
 	char name[RTE_RING_NAMESIZE];
 
-	snprintf(name, sizeof(name), "%s_%s%u_%u", s->name, what, a, b);
+	snprintf(name, sizeof(name), "%.11s_%.2s%hhu_%hhu", s->name, what, (unsigned char)a,
+		(unsigned char)b);
 	if (esize == 0)
 		return rte_ring_create(name, DP_RING_SIZE, (int)rte_socket_id(),
 			RING_F_SP_ENQ | RING_F_SC_DEQ);

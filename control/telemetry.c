@@ -300,6 +300,9 @@ cmd_assoc(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "rto_ms", a.rto / DPSCTP_MS);
 	rte_tel_data_add_dict_u64(d, "unacked", a.unacked);
 	rte_tel_data_add_dict_u64(d, "queued", a.queued);
+	/* received and not yet read: the window we advertise is smaller by it */
+	rte_tel_data_add_dict_u64(d, "recv_queued",
+		tel.s->proto.a_rwnd > a.rwnd ? tel.s->proto.a_rwnd - a.rwnd : 0);
 	for (i = 0; i < 10; i++)
 		arr[i] = i < 3 ? str_array() : u64_array();
 	for (i = 0; i < 10; i++)

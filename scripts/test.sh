@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Installs missing packages, configures, builds and runs the whole dpsctp test suite:
 #   1. release build with warnings as errors: unit tests, simulator scenarios and soak, usrsctp
-#      in-process interop, the tshark checks, corpus replay, layers
+#      in-process interop, the tshark checks, corpus replay, layers, the configuration and
+#      dpsctpctl tests, the dataplane tests (whole stacks over net_ring, EAL --no-huge), and
+#      usrsctp against dpsctpd over net_tap in a network namespace (root)
 #   2. the engine, simulator and interop tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   3. the libFuzzer targets built with clang, each replaying its corpus and crashers once
 # Exits non-zero on any failure. The last line is "N passed, N failed" over all test cases.
@@ -59,7 +61,8 @@ echo "== sanitizer build (address,undefined)"
 	-Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debugoptimized
 ninja -C build-asan
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
-	run_suite build-asan --suite engine --suite sim --suite interop --suite fuzz-replay || status=1
+	run_suite build-asan --suite engine --suite sim --suite interop --suite fuzz-replay \
+	--suite control || status=1
 
 echo "== fuzz targets (clang, libFuzzer): corpus and crashers replayed once"
 [ -d build-fuzz ] || CC=clang meson setup build-fuzz --werror -Dtests=disabled -Dfuzzing=true \

@@ -14,6 +14,7 @@
 #include "chunk.h"
 #include "cookie.h"
 #include "engine.h"
+#include "lookup.h"
 #include "outq.h"
 #include "path.h"
 #include "rcv.h"
@@ -162,6 +163,7 @@ struct dpsctp_endpoint {
 
 	struct dpsctp_assoc *assocs;
 	size_t nassocs;
+	struct dpsctp_lookup index; /* (peer port, address) -> association cache (lookup.h) */
 	uint32_t next_id;
 	struct dpsctp_assoc *out_cursor; /* round-robin of output */
 

@@ -174,6 +174,7 @@ dpsctp_endpoint_destroy(struct dpsctp_endpoint *ep)
 		return;
 	while (ep->assocs != NULL)
 		dpsctp_assoc_release(ep->assocs);
+	dpsctp_lookup_free(ep);
 	while (ep->reply_count > 0) {
 		struct dpsctp_reply *r = &ep->replies[ep->reply_head];
 
@@ -228,6 +229,7 @@ dpsctp_ep_unlink(struct dpsctp_endpoint *ep, struct dpsctp_assoc *a)
 	}
 	if (ep->out_cursor == a)
 		ep->out_cursor = a->next;
+	dpsctp_lookup_forget(ep, a);
 }
 
 /* ---- stateless answers ---- */
@@ -441,11 +443,17 @@ dropped(struct dpsctp_endpoint *ep, enum dpsctp_drop why)
 static struct dpsctp_assoc *
 lookup(struct dpsctp_endpoint *ep, uint16_t peer_port, const struct dpsctp_addr *remote)
 {
-	struct dpsctp_assoc *a;
+	struct dpsctp_assoc *a = dpsctp_lookup_find(ep, peer_port, remote);
 
-	for (a = ep->assocs; a != NULL; a = a->next)
-		if (a->peer_port == peer_port && dpsctp_assoc_has_peer_addr(a, remote))
+	if (a != NULL)
+		return a;
+	/* the walk is the truth; the index remembers its answers (lookup.h) */
+	for (a = ep->assocs; a != NULL; a = a->next) {
+		if (a->peer_port == peer_port && dpsctp_assoc_has_peer_addr(a, remote)) {
+			dpsctp_lookup_add(ep, peer_port, remote, a);
 			return a;
+		}
+	}
 	return NULL;
 }
 

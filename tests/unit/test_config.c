@@ -879,7 +879,6 @@ Test(config, port_link_state_is_followed_unless_told_otherwise)
 				   "  - {name: b, device: net_null1, addresses: [198.18.1.1/24],\n"
 				   "     follow_link: false}\n";
 	struct dpsctpd_config c;
-	char err[256];
 
 	cr_assert_eq(dpsctpd_config_parse("f.yaml", text, sizeof(text) - 1, &c, err, sizeof(err)),
 		0, "%s", err);
@@ -893,7 +892,6 @@ Test(config, port_name_outside_telemetry_characters_is_refused)
 	static const char text[] = "ports:\n"
 				   "  - {name: sig-a, device: net_null0, addresses: [198.18.0.1/24]}\n";
 	struct dpsctpd_config c;
-	char err[256];
 
 	cr_assert_eq(dpsctpd_config_parse("f.yaml", text, sizeof(text) - 1, &c, err, sizeof(err)),
 		-1);
