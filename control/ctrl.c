@@ -26,8 +26,8 @@
 #include "steer.h"
 #include "worker.h"
 
-extern int dpsctpd_logtype_control;
-#define CLOG(level, ...) rte_log(RTE_LOG_##level, dpsctpd_logtype_control, "control: " __VA_ARGS__)
+static int ctrl_logtype = RTE_LOGTYPE_USER1;
+#define CLOG(level, ...) rte_log(RTE_LOG_##level, ctrl_logtype, "control: " __VA_ARGS__)
 
 #define NEIGH_RETRY_NS (1000 * DPSCTP_MS)
 
@@ -104,7 +104,7 @@ addr_on_port(const struct dp_port *p, const struct dpsctp_addr *a)
 static void
 ctrl_tx(struct dpsctpd_ctrl *c, unsigned int port, struct rte_mbuf *m, bool local)
 {
-	struct dp_msg msg = { .type = local ? DP_MSG_SCTP_IN : DP_MSG_TX, .port = (uint16_t)port,
+	struct dp_msg msg = { .type = local ? DP_MSG_FRAME_IN : DP_MSG_TX, .port = (uint16_t)port,
 		.ptr = m };
 
 	if (rte_ring_sp_enqueue_elem(c->s->to_worker_msg[0], &msg, sizeof(msg)) != 0) {
@@ -183,8 +183,10 @@ ep_output(struct dpsctpd_ctrl *c, struct dpsctp_endpoint *ep)
 		unsigned int port = 0;
 		size_t n, cap;
 
-		if (m == NULL)
-			return;
+		if (m == NULL) {
+			c->st.tx_no_mbuf++;
+			return; /* the engine keeps its answers queued for the next try */
+		}
 		cap = rte_pktmbuf_tailroom(m);
 		n = dpsctp_endpoint_output(ep, rte_pktmbuf_mtod(m, uint8_t *),
 			cap > DPSCTP_MAX_PACKET ? DPSCTP_MAX_PACKET : cap, &path, c->now);
@@ -201,10 +203,13 @@ ep_output(struct dpsctpd_ctrl *c, struct dpsctp_endpoint *ep)
 			ctrl_tx(c, 0, m, true);
 			break;
 		case DP_ENCAP_NO_NEIGH:
+			/* the peer retransmits its INIT; by then ARP / ND has answered */
+			c->st.tx_no_neigh++;
 			resolve(c, port, &nh);
 			rte_pktmbuf_free(m);
 			break;
 		default:
+			c->st.tx_no_route++;
 			rte_pktmbuf_free(m);
 			break;
 		}
@@ -583,6 +588,9 @@ dpsctpd_ctrl_create(struct dp_stack *s, const struct dpsctpd_config *cfg,
 	c = calloc(1, sizeof(*c));
 	if (c == NULL)
 		return -ENOMEM;
+	rc = rte_log_register_type_and_pick_level("dpsctp.control", RTE_LOG_NOTICE);
+	if (rc >= 0)
+		ctrl_logtype = rc;
 	c->s = s;
 	c->cfg = cfg;
 	snprintf(hname, sizeof(hname), "%s_owners", s->name);

@@ -22,6 +22,7 @@ struct dpsctpd_ctrl_stats {
 	uint64_t icmp_unreach, icmp_ptb, icmp_bad;
 	uint64_t init_in, init_answered, init_steered;
 	uint64_t tx_ring_full;
+	uint64_t tx_no_route, tx_no_neigh, tx_no_mbuf; /**< answers that could not be sent */
 	uint64_t link_changes;
 	uint64_t assoc_requests;
 };

@@ -30,7 +30,7 @@
 #include "setup.h"
 #include "telemetry.h"
 
-int dpsctpd_logtype_control;
+static int logtype = RTE_LOGTYPE_USER1;
 static volatile sig_atomic_t stop_signal;
 
 static void
@@ -191,8 +191,9 @@ main(int argc, char **argv)
 		free(cfg);
 		return 1;
 	}
-	dpsctpd_logtype_control = rte_log_register_type_and_pick_level("dpsctp.control",
-		RTE_LOG_NOTICE);
+	rc = rte_log_register_type_and_pick_level("dpsctp.control", RTE_LOG_NOTICE);
+	if (rc >= 0)
+		logtype = rc;
 	rc = dpsctpd_stack_build(cfg, NULL, "dpsctpd", &s, err, sizeof(err));
 	if (rc != 0) {
 		fprintf(stderr, "dpsctpd: %s: %s\n", path, err);
@@ -205,7 +206,7 @@ main(int argc, char **argv)
 	}
 	/* packet capture by dpdk-dumpcap (a secondary process: needs hugepages / shared memory) */
 	if (rte_pdump_init() != 0)
-		rte_log(RTE_LOG_NOTICE, dpsctpd_logtype_control,
+		rte_log(RTE_LOG_NOTICE, logtype,
 			"control: packet capture unavailable (%s)\n", rte_strerror(rte_errno));
 	dpsctpd_telemetry_register(s, c);
 	signal(SIGINT, on_signal);
@@ -215,7 +216,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "dpsctpd: cannot launch workers: %s\n", strerror(-rc));
 		goto out;
 	}
-	rte_log(RTE_LOG_NOTICE, dpsctpd_logtype_control,
+	rte_log(RTE_LOG_NOTICE, logtype,
 		"control: dpsctpd running: %u ports, %u workers, %u services (pid %d)\n", s->nports,
 		s->nworkers, s->nservices, (int)getpid());
 	printf("dpsctpd: ready\n");
@@ -223,7 +224,7 @@ main(int argc, char **argv)
 	while (stop_signal == 0)
 		if (dpsctpd_ctrl_poll(c) == 0)
 			rte_delay_us_sleep(100);
-	rte_log(RTE_LOG_NOTICE, dpsctpd_logtype_control,
+	rte_log(RTE_LOG_NOTICE, logtype,
 		"control: signal %d: shutting down %u associations (up to %u ms)\n", (int)stop_signal,
 		dpsctpd_ctrl_assoc_count(c), cfg->shutdown_wait_ms);
 	left = dpsctpd_ctrl_shutdown(c, cfg->shutdown_wait_ms);

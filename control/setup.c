@@ -259,6 +259,7 @@ dpsctpd_stack_free(struct dp_stack *s)
 
 			while (rte_ring_dequeue_elem(rings[2], &msg, sizeof(msg)) == 0) {
 				if (msg.type == DP_MSG_TX || msg.type == DP_MSG_SCTP_IN ||
+					msg.type == DP_MSG_FRAME_IN ||
 					msg.type == DP_MSG_PTB)
 					rte_pktmbuf_free(msg.ptr);
 				else if (msg.type == DP_MSG_ASSOCIATE)

@@ -144,6 +144,9 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 		add_u64(d, "control/", "init_steered", cs->init_steered);
 		add_u64(d, "control/", "link_changes", cs->link_changes);
 		add_u64(d, "drop/", "control_ring_full", cs->tx_ring_full);
+		add_u64(d, "drop/", "control_no_route", cs->tx_no_route);
+		add_u64(d, "drop/", "control_no_neighbour", cs->tx_no_neigh);
+		add_u64(d, "drop/", "control_no_mbuf", cs->tx_no_mbuf);
 		add_u64(d, "drop/", "icmp_bad", cs->icmp_bad);
 	}
 	return 0;

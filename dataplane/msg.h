@@ -15,7 +15,8 @@
 enum dp_msg_type {
 	/* control -> worker */
 	DP_MSG_TX = 1,          /**< transmit mbuf @c ptr on port @c port (ARP, ND, ICMP, INIT ACK) */
-	DP_MSG_SCTP_IN,         /**< mbuf @c ptr is an SCTP packet for this worker (an INIT for an association it owns) */
+	DP_MSG_SCTP_IN,         /**< mbuf @c ptr is an SCTP frame for this worker's engine (an INIT for an association it owns): never sent back to control */
+	DP_MSG_FRAME_IN,        /**< mbuf @c ptr is a frame to receive as if from a port (control's packets to our own addresses) */
 	DP_MSG_PTB,             /**< mbuf @c ptr holds an ICMP packet-too-big / frag-needed report (u32: MTU) */
 	DP_MSG_ROUTES_CHANGED,  /**< link state or routes changed: ask the engine to re-route */
 	DP_MSG_ASSOCIATE,       /**< active open: @c ptr is a struct dp_associate_req (freed by the worker) */

@@ -22,6 +22,7 @@
 static const char *const drop_names[DP_DROP_COUNT] = {
 	[DP_DROP_BAD_CRC] = "bad_crc",
 	[DP_DROP_NOT_OURS] = "not_ours",
+	[DP_DROP_SRC_OURS] = "src_ours",
 	[DP_DROP_PROTO] = "ip_proto",
 	[DP_DROP_SCTP_SHORT] = "sctp_short",
 	[DP_DROP_NO_SERVICE] = "no_service",
@@ -224,13 +225,19 @@ sctp_input(struct dp_worker *w, int svc, uint8_t *sctp, size_t len, const struct
 	e->dirty = true;
 }
 
-/*
- * One frame: from a port, from another worker (already checked: steered == true), from the
- * control lcore, or from ourselves.
- */
+/* Where a frame comes from. */
+enum rx_origin {
+	FROM_PORT,    /* rx_burst */
+	FROM_WORKER,  /* another worker steered it here: already checked */
+	FROM_CONTROL, /* control hands an SCTP packet to this engine: never back to control */
+	FROM_SELF,    /* to one of our own addresses, built here or by control */
+};
+
+/* One frame, wherever it comes from. */
 static void
-rx_frame(struct dp_worker *w, struct rte_mbuf *m, bool steered)
+rx_frame(struct dp_worker *w, struct rte_mbuf *m, enum rx_origin origin)
 {
+	bool steered = origin == FROM_WORKER, from_ctrl = origin == FROM_CONTROL;
 	struct dp_stack *s = w->s;
 	struct dp_inet in;
 	uint8_t *frame, *sctp;
@@ -263,6 +270,11 @@ rx_frame(struct dp_worker *w, struct rte_mbuf *m, bool steered)
 		w->st.drops[DP_DROP_NOT_OURS]++;
 		goto drop;
 	}
+	/* our own address as the source of a frame from the wire: spoofed or looped, never answered */
+	if (unlikely(origin == FROM_PORT && dp_stack_is_local(s, &in.src))) {
+		w->st.drops[DP_DROP_SRC_OURS]++;
+		goto drop;
+	}
 	if (unlikely(in.l4_len < 12)) {
 		w->st.drops[DP_DROP_SCTP_SHORT]++;
 		goto drop;
@@ -287,8 +299,12 @@ rx_frame(struct dp_worker *w, struct rte_mbuf *m, bool steered)
 	}
 	switch (dp_steer_sctp(sctp, in.l4_len, s->nworkers, &owner)) {
 	case DP_STEER_CONTROL:
-		to_control(w, m);
-		return;
+		/* control sent it here (an INIT of a peer we have an association with): ours */
+		if (!from_ctrl) {
+			to_control(w, m);
+			return;
+		}
+		break;
 	case DP_STEER_ALL:
 		if (!steered) {
 			unsigned int i;
@@ -368,7 +384,10 @@ control_input(struct dp_worker *w)
 			dp_worker_tx_frame(w, msg->port, msg->ptr);
 			break;
 		case DP_MSG_SCTP_IN:
-			rx_frame(w, msg->ptr, false);
+			rx_frame(w, msg->ptr, FROM_CONTROL);
+			break;
+		case DP_MSG_FRAME_IN:
+			rx_frame(w, msg->ptr, FROM_SELF);
 			break;
 		case DP_MSG_PTB:
 			ptb_input(w, msg->ptr, msg->u32);
@@ -443,7 +462,7 @@ worker_loop(struct dp_worker *w)
 			memcpy(local, w->local_q, n * sizeof(local[0]));
 			w->nlocal = 0;
 			for (i = 0; i < n; i++)
-				rx_frame(w, local[i], false);
+				rx_frame(w, local[i], FROM_SELF);
 			busy = true;
 		}
 		/* packets other workers received for associations we own */
@@ -453,7 +472,7 @@ worker_loop(struct dp_worker *w)
 			n = rte_ring_sc_dequeue_burst(s->steer[j][w->id], (void **)pkts, DP_BURST,
 				NULL);
 			for (i = 0; i < n; i++)
-				rx_frame(w, pkts[i], true);
+				rx_frame(w, pkts[i], FROM_WORKER);
 			busy |= n != 0;
 		}
 		for (p = 0; p < s->nports; p++) {
@@ -463,7 +482,7 @@ worker_loop(struct dp_worker *w)
 					rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
 				w->st.rx_packets++;
 				w->st.rx_bytes += pkts[i]->pkt_len;
-				rx_frame(w, pkts[i], false);
+				rx_frame(w, pkts[i], FROM_PORT);
 			}
 			busy |= n != 0;
 		}

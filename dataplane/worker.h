@@ -28,6 +28,7 @@
 enum dp_drop {
 	DP_DROP_BAD_CRC = 0,   /**< SCTP CRC32c wrong (software or NIC) */
 	DP_DROP_NOT_OURS,      /**< IP destination is not one of our addresses */
+	DP_DROP_SRC_OURS,      /**< from a port with one of our addresses as source (spoofed or looped) */
 	DP_DROP_PROTO,         /**< IP protocol we do not handle */
 	DP_DROP_SCTP_SHORT,    /**< shorter than an SCTP common header */
 	DP_DROP_NO_SERVICE,    /**< no endpoint on the destination port */
