@@ -92,8 +92,13 @@ dp_port_setup(struct dp_port *p, const struct dp_port_params *pp, char *err, siz
 	if (pp->mac != NULL) {
 		memcpy(mac.addr_bytes, pp->mac, 6);
 		rc = rte_eth_dev_default_mac_addr_set(p->port_id, &mac);
-		if (rc != 0 && rc != -ENOTSUP) {
-			snprintf(err, errlen, "port %s: cannot set MAC (%s)", p->name, strerror(-rc));
+		/* a PMD that cannot change its default address may still take another one */
+		if (rc == -ENOTSUP)
+			rc = rte_eth_dev_mac_addr_add(p->port_id, &mac, 0);
+		if (rc != 0) {
+			snprintf(err, errlen, "port %s: cannot take MAC %02x:%02x:%02x:%02x:%02x:%02x (%s)",
+				p->name, pp->mac[0], pp->mac[1], pp->mac[2], pp->mac[3], pp->mac[4],
+				pp->mac[5], strerror(-rc));
 			return rc;
 		}
 	}
@@ -110,8 +115,18 @@ dp_port_setup(struct dp_port *p, const struct dp_port_params *pp, char *err, siz
 		snprintf(err, errlen, "port %s: start failed (%s)", p->name, strerror(-rc));
 		return rc;
 	}
-	rte_eth_macaddr_get(p->port_id, &mac);
-	memcpy(p->mac, mac.addr_bytes, 6);
+	if (pp->mac != NULL) {
+		memcpy(p->mac, pp->mac, 6);
+	} else {
+		rte_eth_macaddr_get(p->port_id, &mac);
+		memcpy(p->mac, mac.addr_bytes, 6);
+	}
+	/* neighbours refuse to learn 00:00:00:00:00:00 (net_ring has no address of its own) */
+	if (rte_is_zero_ether_addr((const struct rte_ether_addr *)p->mac)) {
+		snprintf(err, errlen, "port %s has no MAC address of its own: configure one (mac:)",
+			p->name);
+		return -EINVAL;
+	}
 	/* we answer ARP/ND ourselves; multicast is needed for ND (solicited-node groups) */
 	(void)rte_eth_allmulticast_enable(p->port_id);
 	return 0;

@@ -378,6 +378,11 @@ source_run(struct dp_worker *w, struct dp_assoc_ctx *c)
 		rc = dpsctp_assoc_send(c->a, &si, buf, size, w->now);
 		if (rc == -EAGAIN)
 			return false;
+		if (rc == -ESHUTDOWN || rc == -ENOTCONN) {
+			/* the peer (or we) began the end: nothing more to send, nothing went wrong */
+			c->closing = true;
+			return true;
+		}
 		if (rc != 0) {
 			w->st.svc_bad++;
 			return true;

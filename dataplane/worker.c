@@ -482,6 +482,8 @@ worker_loop(struct dp_worker *w)
 					rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
 				w->st.rx_packets++;
 				w->st.rx_bytes += pkts[i]->pkt_len;
+				/* some PMDs (net_ring) leave it unset; control answers ARP on it */
+				pkts[i]->port = s->ports[p].port_id;
 				rx_frame(w, pkts[i], FROM_PORT);
 			}
 			busy |= n != 0;

@@ -73,6 +73,7 @@ static const char config_yaml[] =
 	"ports:\n"
 	"  - name: ring0\n"
 	"    device: \"net_ring_bad\"\n"
+	"    mac: \"02:00:00:00:00:01\"\n"
 	"    addresses: [\"198.18.0.1/24\", \"2001:db8:18::1/64\"]\n"
 	"    neighbours:\n"
 	"      - {ip: 198.18.0.2, mac: \"02:00:00:00:00:02\"}\n"
