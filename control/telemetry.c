@@ -121,9 +121,12 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 		add_u64(d, "drop/", dp_drop_name(k), sum.drops[k]);
 	for (k = 1; k < DP_INET_DROP_COUNT; k++)
 		add_u64(d, "drop/", dp_inet_drop_name((int)k), sum.inet_drops[k]);
-	for (k = 0; k < RTE_DIM(engine_fields); k++)
-		add_u64(d, "engine/", engine_fields[k].name,
-			*(const uint64_t *)((const uint8_t *)&eng + engine_fields[k].off));
+	for (k = 0; k < RTE_DIM(engine_fields); k++) {
+		uint64_t v;
+
+		memcpy(&v, (const uint8_t *)&eng + engine_fields[k].off, sizeof(v));
+		add_u64(d, "engine/", engine_fields[k].name, v);
+	}
 	for (k = 0; k < DPSCTP_DROP_COUNT; k++)
 		add_u64(d, "engine/drop/", dpsctp_drop_name(k), eng.drops[k]);
 	for (k = 0; k < DPSCTP_ABORT_COUNT; k++)

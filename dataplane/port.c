@@ -122,7 +122,8 @@ dp_port_setup(struct dp_port *p, const struct dp_port_params *pp, char *err, siz
 		memcpy(p->mac, mac.addr_bytes, 6);
 	}
 	/* neighbours refuse to learn 00:00:00:00:00:00 (net_ring has no address of its own) */
-	if (rte_is_zero_ether_addr((const struct rte_ether_addr *)p->mac)) {
+	memcpy(mac.addr_bytes, p->mac, 6);
+	if (rte_is_zero_ether_addr(&mac)) {
 		snprintf(err, errlen, "port %s has no MAC address of its own: configure one (mac:)",
 			p->name);
 		return -EINVAL;

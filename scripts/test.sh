@@ -5,7 +5,8 @@
 #      in-process interop, the tshark checks, corpus replay, layers, the configuration and
 #      dpsctpctl tests, the dataplane tests (whole stacks over net_ring, EAL --no-huge), and
 #      usrsctp against dpsctpd over net_tap in a network namespace (root)
-#   2. the engine, simulator and interop tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   2. the engine, simulator, interop, configuration and dataplane tests under AddressSanitizer +
+#      UndefinedBehaviorSanitizer
 #   3. the libFuzzer targets built with clang, each replaying its corpus and crashers once
 # Exits non-zero on any failure. The last line is "N passed, N failed" over all test cases.
 set -euo pipefail
@@ -62,7 +63,7 @@ echo "== sanitizer build (address,undefined)"
 ninja -C build-asan
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
 	run_suite build-asan --suite engine --suite sim --suite interop --suite fuzz-replay \
-	--suite control || status=1
+	--suite control --suite dataplane || status=1
 
 echo "== fuzz targets (clang, libFuzzer): corpus and crashers replayed once"
 [ -d build-fuzz ] || CC=clang meson setup build-fuzz --werror -Dtests=disabled -Dfuzzing=true \
