@@ -6,13 +6,17 @@ set -euo pipefail
 
 DPSCTP_PACKAGES=(
 	build-essential meson ninja-build pkg-config python3
-	libdpdk-dev dpdk           # DPDK 22.11 (EAL, PMDs, rte_hash_crc, dpdk-testpmd)
+	libdpdk-dev dpdk           # DPDK 22.11 (EAL, PMDs, rte_hash_crc)
+	dpdk-dev                   # dpdk-testpmd (baseline), dpdk-dumpcap, dpdk-telemetry.py
+	libyaml-dev                # dpsctpd's configuration reader
 	libisal-dev                # ISA-L: CRC32c folding kernels
 	libssl-dev                 # OpenSSL libcrypto: HMAC for state cookies
 	libnuma-dev
 	libcriterion-dev           # unit and scenario tests
 	tshark                     # independent decoder of what we put on the wire
 	libusrsctp-dev             # usrsctp: in-process interop peer (tests/interop)
+	libusrsctp-examples        # usrsctp's client, tsctp, echo/discard servers: the peer over a tap
+	iproute2 iputils-ping      # network namespaces for that peer, and ping
 	clang libclang-rt-14-dev llvm   # libFuzzer and its sanitizer runtimes
 	perl
 )
