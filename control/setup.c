@@ -184,6 +184,10 @@ dpsctpd_stack_build(const struct dpsctpd_config *cfg, const uint16_t *port_ids,
 		dp_route_set_link(&s->routes, (uint16_t)i, true);
 	}
 
+	/* the engine sizes packets for the smallest port MTU (per-path PMTU discovery lowers it) */
+	for (i = 0; i < s->nports; i++)
+		if (i == 0 || s->ports[i].mtu < s->proto.pmtu)
+			s->proto.pmtu = s->ports[i].mtu;
 	s->nservices = cfg->nservices;
 	for (i = 0; i < cfg->nservices; i++)
 		service_from_cfg(s, &cfg->services[i], &s->services[i]);

@@ -161,6 +161,15 @@ ep_output(struct dp_worker *w, struct dp_ep *e)
 	}
 }
 
+/* Arm the endpoint's timer at its next deadline (a walk over its associations). */
+static void
+ep_rearm(struct dp_worker *w, struct dp_ep *e)
+{
+	dp_twheel_arm(&w->wheel, &e->timer, dpsctp_endpoint_next_deadline(e->ep));
+	e->rearm_at = w->now + 20000;
+	e->rearm_due = false;
+}
+
 /* After input, a send or an expiry: send what is due and re-arm the endpoint's timer. */
 static void
 ep_settle(struct dp_worker *w, struct dp_ep *e)
@@ -168,14 +177,14 @@ ep_settle(struct dp_worker *w, struct dp_ep *e)
 	ep_output(w, e);
 	e->dirty = false;
 	/*
-	 * The next deadline costs a walk over the endpoint's associations; new deadlines after
-	 * input are rarely earlier than the armed one by more than a few microseconds, so it is
-	 * recomputed at most every 20 us unless the timer fired.
+	 * The next deadline costs a walk over the endpoint's associations: under load it is
+	 * recomputed at most every 20 us (and at once when the timer fired); a change in between is
+	 * picked up when the 20 us are over, by the loop, even if no packet comes.
 	 */
-	if (w->now >= e->rearm_at || !dp_twheel_armed(&e->timer)) {
-		dp_twheel_arm(&w->wheel, &e->timer, dpsctp_endpoint_next_deadline(e->ep));
-		e->rearm_at = w->now + 20000;
-	}
+	if (w->now >= e->rearm_at || !dp_twheel_armed(&e->timer))
+		ep_rearm(w, e);
+	else
+		e->rearm_due = true;
 }
 
 /* ---- receiving ---- */
@@ -502,9 +511,14 @@ worker_loop(struct dp_worker *w)
 			e->dirty = true;
 			e->rearm_at = 0;
 		}
-		for (k = 0; k < s->nservices; k++)
-			if (w->eps[k].dirty)
-				ep_settle(w, &w->eps[k]);
+		for (k = 0; k < s->nservices; k++) {
+			struct dp_ep *e = &w->eps[k];
+
+			if (e->dirty)
+				ep_settle(w, e);
+			else if (e->rearm_due && w->now >= e->rearm_at)
+				ep_rearm(w, e);
+		}
 		/* TX: full bursts went already; the rest once the drain deadline passed */
 		for (p = 0; p < s->nports; p++)
 			if (w->tx[p].n != 0 && w->tsc - w->tx[p].first_tsc >= w->drain_tsc)

@@ -72,7 +72,8 @@ struct dp_ep {
 	struct dpsctp_endpoint *ep;
 	struct dp_twheel_entry timer;  /**< armed at the endpoint's next deadline */
 	bool dirty;                    /**< input, send or expire ran: output and re-arm */
-	uint64_t rearm_at;             /**< next deadline recomputation (ns) */
+	uint64_t rearm_at;             /**< earliest next deadline recomputation (ns) */
+	bool rearm_due;                /**< a change happened since the last recomputation */
 };
 
 /** Frames waiting to be sent on one port. */
