@@ -3,8 +3,11 @@
 # Run one libFuzzer target for a while: scripts/fuzz.sh TARGET SECONDS [extra libFuzzer flags]
 #   TARGET: packet (the whole packet decoder: packet, chunks, parameters, causes, rendering)
 #           engine (the whole sans-I/O engine: two endpoints, a lossy network, user primitives)
+#           l3 (what dpsctpd runs on a received frame before the engine: Ethernet, IPv4/IPv6, ARP,
+#               ICMP errors and echo, neighbour discovery, steering, the neighbour and route tables)
 # Regenerate the seed corpora: scripts/fuzz.sh --seeds [TARGET]
-#   packet: from tests/common/samples.c; engine: operation streams (write_engine_seeds.c)
+#   packet: from tests/common/samples.c; engine: operation streams (write_engine_seeds.c);
+#   l3: its named seeds are committed frames (no writer)
 # Keep what a run found: scripts/fuzz.sh --merge TARGET DIR... adds to tests/fuzz/corpus/TARGET
 #   the inputs of DIR... that bring new coverage (libFuzzer -merge=1).
 # Or keep it small: scripts/fuzz.sh --minimise TARGET MAX [DIR...] replaces the corpus by its
