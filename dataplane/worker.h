@@ -23,6 +23,7 @@
 #include "twheel.h"
 
 #define DP_HOUSEKEEP_LOOPS 1024
+#define DP_REARM_NS 250000 /**< an endpoint's next deadline is recomputed at most this often */
 
 /** Dataplane drop reasons (beyond the L2/L3 ones of inet.h and the engine's own). */
 enum dp_drop {
