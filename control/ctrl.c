@@ -62,21 +62,6 @@ struct dpsctpd_ctrl {
 	struct dpsctpd_ctrl_stats st;
 };
 
-static void *
-c_alloc(void *ctx, size_t size)
-{
-	(void)ctx;
-	return malloc(size);
-}
-
-static void
-c_free(void *ctx, void *p, size_t size)
-{
-	(void)ctx;
-	(void)size;
-	free(p);
-}
-
 static int
 port_index(const struct dp_stack *s, uint16_t port_id)
 {
@@ -86,17 +71,6 @@ port_index(const struct dp_stack *s, uint16_t port_id)
 		if (s->ports[i].port_id == port_id)
 			return (int)i;
 	return -1;
-}
-
-static bool
-addr_on_port(const struct dp_port *p, const struct dpsctp_addr *a)
-{
-	unsigned int i;
-
-	for (i = 0; i < p->naddrs; i++)
-		if (dp_inet_addr_eq(&p->addrs[i], a))
-			return true;
-	return false;
 }
 
 /* ---- sending (through worker 0's TX queues) ---- */
@@ -230,7 +204,7 @@ arp_input(struct dpsctpd_ctrl *c, int pi, const uint8_t *frame, const struct dp_
 	c->st.arp_in++;
 	if (dp_arp_parse(frame + in->l3_off, in->l4_len, &a) != 0)
 		return;
-	for_us = addr_on_port(p, &a.tpa);
+	for_us = dp_route_port_has_addr(&c->s->routes, (uint16_t)pi, &a.tpa);
 	/* RFC 826: merge the sender when known, add it when the request is for us */
 	if (!dp_inet_addr_is_unspecified(&a.spa) &&
 		(for_us || dp_neigh_lookup(c->s->neigh, (uint16_t)pi, &a.spa, mac) == 0))
@@ -293,7 +267,7 @@ icmp_input(struct dpsctpd_ctrl *c, int pi, struct rte_mbuf *m, const uint8_t *fr
 		if (dp_icmp_nd_parse(l4, in->l4_len, in, &nd) != 0)
 			return;
 		if (nd.type == DP_ND_NS) {
-			if (!addr_on_port(p, &nd.target))
+			if (!dp_route_port_has_addr(&c->s->routes, (uint16_t)pi, &nd.target))
 				return;
 			if (nd.has_lladdr && !nd.dad)
 				(void)dp_neigh_update(c->s->neigh, (uint16_t)pi, &in->src, nd.lladdr,
@@ -311,7 +285,7 @@ icmp_input(struct dpsctpd_ctrl *c, int pi, struct rte_mbuf *m, const uint8_t *fr
 	}
 	if ((in->proto == DP_INET_PROTO_ICMP && l4[0] == DP_ICMP4_ECHO_REQUEST) ||
 		(in->proto == DP_INET_PROTO_ICMPV6 && l4[0] == DP_ICMP6_ECHO_REQUEST)) {
-		if (!addr_on_port(p, &in->dst))
+		if (!dp_route_port_has_addr(&c->s->routes, (uint16_t)pi, &in->dst))
 			return;
 		n = dp_icmp_echo_reply(frame, in->l3_off + (in->l4_off - in->l3_off) + in->l4_len,
 			in, p->mac, out, sizeof(out));
@@ -602,24 +576,8 @@ dpsctpd_ctrl_create(struct dp_stack *s, const struct dpsctpd_config *cfg,
 	}
 	c->now = dp_stack_ns(s, rte_rdtsc());
 	for (i = 0; i < s->nservices; i++) {
-		const struct dp_service *sv = &s->services[i];
-		struct dpsctp_env env = {
-			.ctx = s,
-			.alloc = c_alloc,
-			.free = c_free,
-			.random = dp_stack_random,
-			.cookie_secret = dp_stack_cookie_secret,
-		};
-		struct dpsctp_endpoint_params p = {
-			.port = sv->port,
-			.addrs = sv->addrs,
-			.naddrs = sv->naddrs,
-			.listen = sv->listen,
-			.cfg = &s->proto,
-			.owner_bits = DP_OWNER_BITS,
-		};
-
-		rc = dpsctp_endpoint_create(&env, NULL, &p, c->now, &c->eps[i]);
+		/* owner 0 for now: each INIT names its worker (dpsctp_endpoint_set_owner) */
+		rc = dp_stack_endpoint_create(s, i, 0, NULL, c->now, &c->eps[i]);
 		if (rc != 0) {
 			dpsctpd_ctrl_free(c);
 			return rc;

@@ -59,17 +59,6 @@ static const struct {
 	ENGINE_FIELD(ptb_accepted), ENGINE_FIELD(ptb_rejected),
 };
 
-static void
-engine_add(struct dpsctp_stats *sum, const struct dpsctp_stats *x)
-{
-	const uint64_t *src = (const uint64_t *)x;
-	uint64_t *dst = (uint64_t *)sum;
-	size_t k;
-
-	for (k = 0; k < sizeof(*sum) / sizeof(uint64_t); k++)
-		dst[k] += __atomic_load_n(&src[k], __ATOMIC_RELAXED);
-}
-
 static int
 cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 {
@@ -88,13 +77,13 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 		const uint64_t *src = (const uint64_t *)&tel.s->workers[w]->st;
 		uint64_t *dst = (uint64_t *)&sum;
 
-		for (k = 0; k < offsetof(struct dp_worker_stats, svc_done) / 8 + 1; k++)
+		for (k = 0; k < sizeof(sum) / sizeof(uint64_t); k++)
 			dst[k] += __atomic_load_n(&src[k], __ATOMIC_RELAXED);
 		dp_worker_engine_stats(tel.s->workers[w], &eng);
 	}
 	if (tel.c != NULL)
 		for (k = 0; k < tel.s->nservices; k++)
-			engine_add(&eng, dpsctpd_ctrl_engine_stats(tel.c, k));
+			dp_stack_engine_stats_add(&eng, dpsctpd_ctrl_engine_stats(tel.c, k));
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_u64(d, "workers", tel.s->nworkers);
 	rte_tel_data_add_dict_u64(d, "assocs",

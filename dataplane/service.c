@@ -30,8 +30,8 @@ struct dp_assoc_ctx {
 	bool closing;                      /* shutdown or abort asked */
 	/* echo: messages to send back, and the one being received */
 	struct dp_echo_msg *head, *tail;
-	uint8_t *cur;
-	size_t cur_len, cur_cap;
+	struct dp_echo_msg *cur;           /* being received: grown in place, then queued */
+	size_t cur_cap;                    /* bytes of cur->data allocated */
 	/* source: messages sent and checked */
 	uint32_t sent, recv;
 	uint64_t rx_off;                   /* bytes of the message being received */
@@ -215,37 +215,37 @@ cb_deliver(void *ctx, struct dpsctp_assoc *a, const struct dpsctp_rcvinfo *ri,
 		}
 		return;
 	case DP_SVC_ECHO:
-		if (c->cur_len + total > c->cur_cap) {
+		if (c->cur == NULL || c->cur->len + total > c->cur_cap) {
+			size_t len = c->cur != NULL ? c->cur->len : 0;
 			size_t cap = c->cur_cap != 0 ? c->cur_cap : 2048;
-			uint8_t *n;
+			struct dp_echo_msg *n;
 
-			while (cap < c->cur_len + total)
+			while (cap < len + total)
 				cap *= 2;
-			n = realloc(c->cur, cap);
+			n = realloc(c->cur, sizeof(*n) + cap);
 			if (n == NULL) {
 				/* cannot keep it: the window stays closed by what we hold */
 				return;
 			}
+			n->len = len;
 			c->cur = n;
 			c->cur_cap = cap;
 		}
 		for (i = 0; i < iovcnt; i++) {
-			memcpy(c->cur + c->cur_len, iov[i].base, iov[i].len);
-			c->cur_len += iov[i].len;
+			memcpy(c->cur->data + c->cur->len, iov[i].base, iov[i].len);
+			c->cur->len += iov[i].len;
 		}
 		if (eor) {
-			struct dp_echo_msg *m = malloc(sizeof(*m) + c->cur_len);
+			struct dp_echo_msg *m = c->cur;
 
-			if (m == NULL)
-				return;
+			/* the message received is the one sent back: no second copy */
+			c->cur = NULL;
+			c->cur_cap = 0;
 			m->next = NULL;
-			m->len = c->cur_len;
 			memset(&m->si, 0, sizeof(m->si));
 			m->si.sid = ri->sid;
 			m->si.ppid = ri->ppid;
 			m->si.flags = ri->flags & DPSCTP_SND_UNORDERED;
-			memcpy(m->data, c->cur, c->cur_len);
-			c->cur_len = 0;
 			if (c->tail != NULL)
 				c->tail->next = m;
 			else

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* What every lcore of a stack shares: randomness, cookie secrets, our addresses (stack.h). */
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
@@ -7,6 +8,7 @@
 #include <openssl/rand.h>
 
 #include "stack.h"
+#include "steer.h"
 
 void
 dp_stack_random(void *ctx, void *buf, size_t len)
@@ -43,4 +45,55 @@ dp_stack_is_local(const struct dp_stack *s, const struct dpsctp_addr *a)
 			memcmp(s->loopback[i].bytes, a->bytes, 16) == 0)
 			return true;
 	return dp_route_is_local(&s->routes, a);
+}
+
+static void *
+heap_alloc(void *ctx, size_t size)
+{
+	(void)ctx;
+	return malloc(size);
+}
+
+static void
+heap_free(void *ctx, void *p, size_t size)
+{
+	(void)ctx;
+	(void)size;
+	free(p);
+}
+
+int
+dp_stack_endpoint_create(struct dp_stack *s, unsigned int svc, uint32_t owner,
+	const struct dpsctp_callbacks *cb, uint64_t now, struct dpsctp_endpoint **out)
+{
+	const struct dp_service *sv = &s->services[svc];
+	struct dpsctp_env env = {
+		.ctx = s,
+		.alloc = heap_alloc,
+		.free = heap_free,
+		.random = dp_stack_random,
+		.cookie_secret = dp_stack_cookie_secret,
+	};
+	struct dpsctp_endpoint_params p = {
+		.port = sv->port,
+		.addrs = sv->addrs,
+		.naddrs = sv->naddrs,
+		.listen = sv->listen,
+		.cfg = &s->proto,
+		.owner_bits = DP_OWNER_BITS,
+		.owner = owner,
+	};
+
+	return dpsctp_endpoint_create(&env, cb, &p, now, out);
+}
+
+void
+dp_stack_engine_stats_add(struct dpsctp_stats *sum, const struct dpsctp_stats *x)
+{
+	const uint64_t *src = (const uint64_t *)x;
+	uint64_t *dst = (uint64_t *)sum;
+	size_t k;
+
+	for (k = 0; k < sizeof(*sum) / sizeof(uint64_t); k++)
+		dst[k] += __atomic_load_n(&src[k], __ATOMIC_RELAXED);
 }

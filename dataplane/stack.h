@@ -118,6 +118,18 @@ void dp_stack_cookie_secret(void *ctx, uint64_t epoch, uint8_t *key, size_t len)
 /** Random bytes from OpenSSL's CSPRNG (verification tags, TSNs, nonces: RFC 9260 5.3.1). */
 void dp_stack_random(void *ctx, void *buf, size_t len);
 
+/**
+ * Create the engine endpoint of service @p svc for a core of the stack: memory from the C heap
+ * (per-thread arenas), CSPRNG randomness, the stack's shared cookie secrets, tags and ids owned
+ * by @p owner. @p cb NULL: no upcalls (control's endpoints answer INIT statelessly).
+ * @return 0 or -errno (dpsctp_endpoint_create)
+ */
+int dp_stack_endpoint_create(struct dp_stack *s, unsigned int svc, uint32_t owner,
+	const struct dpsctp_callbacks *cb, uint64_t now, struct dpsctp_endpoint **out);
+
+/** Add the counters of @p x to @p sum (relaxed loads: another core may be writing @p x). */
+void dp_stack_engine_stats_add(struct dpsctp_stats *sum, const struct dpsctp_stats *x);
+
 /** True when @p a is one of our addresses (any port, or loopback). */
 bool dp_stack_is_local(const struct dp_stack *s, const struct dpsctp_addr *a);
 

@@ -40,23 +40,6 @@ dp_drop_name(enum dp_drop d)
 	return (unsigned int)d < DP_DROP_COUNT ? drop_names[d] : "?";
 }
 
-/* ---- engine environment: memory from the C heap (per-thread arenas), CSPRNG randomness ---- */
-
-static void *
-env_alloc(void *ctx, size_t size)
-{
-	(void)ctx;
-	return malloc(size);
-}
-
-static void
-env_free(void *ctx, void *p, size_t size)
-{
-	(void)ctx;
-	(void)size;
-	free(p);
-}
-
 /* ---- sending ---- */
 
 static inline void
@@ -568,30 +551,13 @@ dp_worker_create(struct dp_stack *s, unsigned int id, struct dp_worker **out)
 		goto fail;
 	for (i = 0; i < s->nservices; i++) {
 		struct dp_ep *e = &w->eps[i];
-		const struct dp_service *sv = &s->services[i];
-		struct dpsctp_env env = {
-			.ctx = s,
-			.alloc = env_alloc,
-			.free = env_free,
-			.random = dp_stack_random,
-			.cookie_secret = dp_stack_cookie_secret,
-		};
-		struct dpsctp_endpoint_params p = {
-			.port = sv->port,
-			.addrs = sv->addrs,
-			.naddrs = sv->naddrs,
-			.listen = sv->listen,
-			.cfg = &s->proto,
-			.owner_bits = DP_OWNER_BITS,
-			.owner = id,
-		};
 		struct dpsctp_callbacks cb;
 
 		e->w = w;
 		e->svc = i;
 		e->timer.owner = e;
-		dp_service_callbacks(sv, e, &cb);
-		rc = dpsctp_endpoint_create(&env, &cb, &p, w->now, &e->ep);
+		dp_service_callbacks(&s->services[i], e, &cb);
+		rc = dp_stack_endpoint_create(s, i, id, &cb, w->now, &e->ep);
 		if (rc != 0)
 			goto fail;
 		e->dirty = true;
@@ -635,13 +601,8 @@ dp_worker_assoc_count(const struct dp_worker *w)
 void
 dp_worker_engine_stats(const struct dp_worker *w, struct dpsctp_stats *out)
 {
-	unsigned int i, k;
+	unsigned int i;
 
-	for (i = 0; i < w->s->nservices; i++) {
-		const uint64_t *src = (const uint64_t *)dpsctp_endpoint_stats(w->eps[i].ep);
-		uint64_t *dst = (uint64_t *)out;
-
-		for (k = 0; k < sizeof(*out) / sizeof(uint64_t); k++)
-			dst[k] += __atomic_load_n(&src[k], __ATOMIC_RELAXED);
-	}
+	for (i = 0; i < w->s->nservices; i++)
+		dp_stack_engine_stats_add(out, dpsctp_endpoint_stats(w->eps[i].ep));
 }
