@@ -71,9 +71,6 @@
 #include "setup.h"
 #include "worker.h"
 
-/* ctrl.c logs through the daemon's log type; dpsctpd.c defines it, so do we. */
-int dpsctpd_logtype_control;
-
 #define RX_RING_SIZE 1024  /* like the default rx_desc of a port */
 #define TX_RING_SIZE 16384 /* SACKs, and the SHUTDOWNs/ABORTs of the end, while not drained */
 #define GEN_BURST 64

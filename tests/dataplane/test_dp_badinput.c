@@ -19,7 +19,6 @@
  * and L2/L3 drops, the engine drops of the worker and control endpoints), and that nothing
  * else did. Every wait is bounded; a failure prints the counters that moved.
  */
-#include <dlfcn.h>
 #include <inttypes.h>
 #include <malloc.h>
 #include <stdbool.h>
@@ -35,6 +34,7 @@
 #include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_eth_ring.h>
 #include <rte_lcore.h>
 #include <rte_log.h>
 #include <rte_mbuf.h>
@@ -46,6 +46,7 @@
 #include "config.h"
 #include "crc32c.h"
 #include "ctrl.h"
+#include "dp_eal.h"
 #include "inet.h"
 #include "packet.h"
 #include "setup.h"
@@ -54,7 +55,6 @@
 #include "worker.h"
 
 /* ctrl.c logs through it; the daemon defines it in dpsctpd.c */
-int dpsctpd_logtype_control;
 
 #define RING_SIZE 4096
 #define INJ_MBUFS 4095
@@ -96,7 +96,6 @@ static const char config_yaml[] =
 
 static struct {
 	bool eal;
-	char runtime_dir[256];   /* EAL's, removed at the end (empty with --no-shconf) */
 	struct rte_ring *rx;     /* we enqueue, the port receives */
 	struct rte_ring *tx;     /* the port transmits, we dequeue */
 	struct rte_mempool *inj; /* mbufs of the frames we inject */
@@ -823,54 +822,17 @@ assert_alive(const char *after)
 
 /* ---- set-up and tear-down ---- */
 
-typedef int (*from_rings_fn)(const char *name, struct rte_ring *const rx[], const unsigned nrx,
-	struct rte_ring *const tx[], const unsigned ntx, const unsigned numa);
-
-/*
- * rte_eth_from_rings lives in the net_ring PMD, which pkg-config's libdpdk does not link (EAL
- * loads drivers as plugins): take it from the plugin.
- */
-static from_rings_fn
-find_from_rings(void)
-{
-	static const char *const libs[] = {"librte_net_ring.so.23", "librte_net_ring.so"};
-	from_rings_fn fn = NULL;
-	unsigned int i;
-
-	for (i = 0; i < RTE_DIM(libs) && fn == NULL; i++) {
-		void *h = dlopen(libs[i], RTLD_NOW | RTLD_NOLOAD);
-		void *sym;
-
-		if (h == NULL)
-			h = dlopen(libs[i], RTLD_NOW);
-		if (h == NULL)
-			continue;
-		sym = dlsym(h, "rte_eth_from_rings");
-		memcpy(&fn, &sym, sizeof(fn));
-	}
-	return fn;
-}
-
 static void
 bench_up(void)
 {
-	char prefix[64];
-	char *argv[] = {"test_dp_badinput", "--no-huge", "--no-shconf", "--no-pci", prefix,
-		"--lcores=0@0,1@1", "-m", "256", "--log-level=warning", "--no-telemetry", NULL};
 	struct rte_ring *rxq[1], *txq[1];
-	from_rings_fn from_rings;
 	char err[512];
 	uint16_t ids[1];
 	int rc;
 
 	memset(&B, 0, sizeof(B));
-	snprintf(prefix, sizeof(prefix), "--file-prefix=dpbad%d", (int)getpid());
-	rc = rte_eal_init((int)RTE_DIM(argv) - 1, argv);
-	cr_assert_geq(rc, 0, "rte_eal_init: %s", rte_strerror(rte_errno));
+	dp_eal_up("dpbad", 2, 256, "warning");
 	B.eal = true;
-	snprintf(B.runtime_dir, sizeof(B.runtime_dir), "%s", rte_eal_get_runtime_dir());
-	dpsctpd_logtype_control =
-		rte_log_register_type_and_pick_level("dpsctp.control", RTE_LOG_NOTICE);
 
 	B.rx = rte_ring_create(
 		"bad_rx", RING_SIZE, (int)rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
@@ -880,11 +842,9 @@ bench_up(void)
 	B.inj = rte_pktmbuf_pool_create(
 		"bad_inj", INJ_MBUFS, 64, 0, 2304 + RTE_PKTMBUF_HEADROOM, (int)rte_socket_id());
 	cr_assert_not_null(B.inj, "injection pool: %s", rte_strerror(rte_errno));
-	from_rings = find_from_rings();
-	cr_assert_not_null(from_rings, "rte_eth_from_rings not found: %s", dlerror());
 	rxq[0] = B.rx;
 	txq[0] = B.tx;
-	rc = from_rings("bad", rxq, 1, txq, 1, rte_socket_id());
+	rc = rte_eth_from_rings("bad", rxq, 1, txq, 1, rte_socket_id());
 	cr_assert_geq(rc, 0, "rte_eth_from_rings: %s", rte_strerror(rte_errno));
 	B.port_id = (uint16_t)rc;
 
@@ -939,8 +899,6 @@ bench_down(void)
 	rte_mempool_free(B.inj);
 	if (B.eal) {
 		(void)rte_eal_cleanup();
-		if (B.runtime_dir[0] != '\0')
-			(void)rmdir(B.runtime_dir);
 	}
 	memset(&B, 0, sizeof(B));
 }

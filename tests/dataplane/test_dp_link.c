@@ -17,7 +17,6 @@
  * it down at its end. Every wait is bounded (WAIT_S) and a timeout fails with the counters of
  * both stacks.
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -46,13 +45,11 @@
 
 #include "config.h"
 #include "ctrl.h"
+#include "dp_eal.h"
 #include "inet.h"
 #include "setup.h"
 #include "stack.h"
 #include "worker.h"
-
-/* Defined by dpsctpd.c, which is not part of the daemon library the tests link. */
-int dpsctpd_logtype_control;
 
 #define WAIT_S 20      /* bound of every wait, seconds */
 #define NPORTS 2       /* ports (wires) per stack */
@@ -63,71 +60,14 @@ TestSuite(dp_link, .timeout = 120);
 
 /* ---- EAL and net_ring ---- */
 
-static __typeof__(&rte_eth_from_rings) eth_from_rings;
-static char runtime_dir[PATH_MAX];
-
-/* rte_eth_from_rings: from the process when linked in, else from the plugin EAL loaded. */
-static void
-find_from_rings(void)
-{
-	static const char *const libs[] = {"librte_net_ring.so", "librte_net_ring.so.23"};
-	void *sym = dlsym(RTLD_DEFAULT, "rte_eth_from_rings");
-	unsigned int i;
-
-	for (i = 0; sym == NULL && i < RTE_DIM(libs); i++) {
-		void *h = dlopen(libs[i], RTLD_NOW);
-
-		if (h != NULL)
-			sym = dlsym(h, "rte_eth_from_rings");
-	}
-	cr_assert_not_null(sym, "rte_eth_from_rings not found (net_ring PMD): %s", dlerror());
-	memcpy(&eth_from_rings, &sym, sizeof(sym));
-}
-
 /* lcore 0 (main, control of both stacks and the wire) and workers 1, 2 on the first two CPUs. */
-static void
-lcore_map(char *buf, size_t len)
-{
-	cpu_set_t cs;
-	int cpu[2] = {0, 0}, n = 0, i;
-
-	if (sched_getaffinity(0, sizeof(cs), &cs) == 0)
-		for (i = 0; i < CPU_SETSIZE && n < 2; i++)
-			if (CPU_ISSET(i, &cs))
-				cpu[n++] = i;
-	if (n == 1)
-		cpu[1] = cpu[0];
-	snprintf(buf, len, "--lcores=0@%d,1@%d,2@%d", cpu[0], cpu[1], cpu[0]);
-}
-
-/* EAL leaves its (empty) runtime directory behind, even with --no-shconf. */
-static void
-remove_runtime_dir(void)
-{
-	if (runtime_dir[0] != '\0')
-		(void)rmdir(runtime_dir);
-}
-
 static void
 eal_up(const char *tag)
 {
-	char prefix[64], lcores[96];
-	/* --in-memory is refused with --no-huge (legacy memory); --no-shconf: no files */
-	char *argv[] = {"test_dp_link", "--no-huge", "--no-shconf", "--no-pci", "--no-telemetry",
-		"-m", "512", prefix, lcores, "--main-lcore=0", "--log-level=notice", NULL};
-	int rc;
+	char prefix[64];
 
-	snprintf(prefix, sizeof(prefix), "--file-prefix=dplink_%s_%d", tag, (int)getpid());
-	lcore_map(lcores, sizeof(lcores));
-	rc = rte_eal_init((int)RTE_DIM(argv) - 1, argv);
-	cr_assert_neq(rc < 0 ? rte_errno : 0, EALREADY,
-		"EAL runs once per process: do not run these tests with --no-fork");
-	cr_assert_geq(rc, 0, "rte_eal_init: %s", rte_strerror(rte_errno));
-	snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
-	atexit(remove_runtime_dir);
-	dpsctpd_logtype_control =
-		rte_log_register_type_and_pick_level("dpsctp.control", RTE_LOG_NOTICE);
-	find_from_rings();
+	snprintf(prefix, sizeof(prefix), "dplink_%s", tag);
+	dp_eal_up(prefix, 3, 512, "notice");
 }
 
 /* ---- the rig: two stacks of one worker, two wires the test carries ---- */
@@ -166,20 +106,6 @@ link_ring(const char *what, unsigned int i, unsigned int p)
 	return r;
 }
 
-/* Give a ring port the MAC a NIC would come with (net_ring has none: see test_dp_ring.c). */
-static void
-burn_in_mac(uint16_t port_id, const uint8_t mac[6])
-{
-	struct rte_ether_addr a, got;
-	int rc;
-
-	memcpy(a.addr_bytes, mac, 6);
-	rc = rte_eth_dev_mac_addr_add(port_id, &a, 0);
-	cr_assert_eq(rc, 0, "MAC of ring port %u: %s", port_id, strerror(-rc));
-	cr_assert_eq(rte_eth_macaddr_get(port_id, &got), 0);
-	cr_assert_arr_eq(got.addr_bytes, mac, 6, "ring port %u did not take its MAC", port_id);
-}
-
 /* Each port its own MAC: 02:00:00:00:0p:0a for A, ...:0b for B. */
 static void
 port_mac(unsigned int i, unsigned int p, uint8_t mac[6])
@@ -214,13 +140,13 @@ rig_start(const char *tag, const char *const yaml[2])
 			rig.rx[i][p] = link_ring("rx", i, p);
 			rig.tx[i][p] = link_ring("tx", i, p);
 			snprintf(dev, sizeof(dev), "%s%u", sd->name, p);
-			id = eth_from_rings(dev, &rig.rx[i][p], 1, &rig.tx[i][p], 1,
+			id = rte_eth_from_rings(dev, &rig.rx[i][p], 1, &rig.tx[i][p], 1,
 				(unsigned int)rte_socket_id());
 			cr_assert_geq(
 				id, 0, "rte_eth_from_rings(%s): %s", dev, rte_strerror(rte_errno));
 			sd->port_id[p] = (uint16_t)id;
 			port_mac(i, p, mac);
-			burn_in_mac(sd->port_id[p], mac);
+			dp_eal_burn_in_mac(sd->port_id[p], mac);
 		}
 		rc = dpsctpd_stack_build(&sd->cfg, sd->port_id, sd->name, &sd->s, err, sizeof(err));
 		cr_assert_eq(rc, 0, "stack %s: %s", sd->name, err);

@@ -20,7 +20,6 @@
  *
  * Every wait is bounded (WAIT_S) and a timeout fails with the counters of both stacks.
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -49,15 +48,13 @@
 #include "arp.h"
 #include "config.h"
 #include "ctrl.h"
+#include "dp_eal.h"
 #include "icmp.h"
 #include "inet.h"
 #include "neigh.h"
 #include "setup.h"
 #include "stack.h"
 #include "worker.h"
-
-/* Defined by dpsctpd.c, which is not part of the daemon library the tests link. */
-int dpsctpd_logtype_control;
 
 #define WAIT_S 20      /* bound of every wait, seconds */
 #define MAX_Q 4        /* queues per ring port (the most workers of a stack here) */
@@ -67,76 +64,14 @@ TestSuite(dp_ring, .timeout = 120);
 
 /* ---- EAL and net_ring ---- */
 
-static __typeof__(&rte_eth_from_rings) eth_from_rings;
-static char runtime_dir[PATH_MAX];
-
-/*
- * rte_eth_from_rings lives in the net_ring PMD, which pkg-config's libdpdk does not link (EAL
- * loads it as a plugin). Take it from the process when it is linked in, else from the plugin
- * EAL already loaded (dlopen finds it by its soname and does not load a second copy).
- */
-static void
-find_from_rings(void)
-{
-	static const char *const libs[] = {"librte_net_ring.so", "librte_net_ring.so.23"};
-	void *sym = dlsym(RTLD_DEFAULT, "rte_eth_from_rings");
-	unsigned int i;
-
-	for (i = 0; sym == NULL && i < RTE_DIM(libs); i++) {
-		void *h = dlopen(libs[i], RTLD_NOW);
-
-		if (h != NULL)
-			sym = dlsym(h, "rte_eth_from_rings");
-	}
-	cr_assert_not_null(sym, "rte_eth_from_rings not found (net_ring PMD): %s", dlerror());
-	memcpy(&eth_from_rings, &sym, sizeof(sym));
-}
-
 /* lcore 0 (main) and workers 1..4 spread over the first two CPUs we may run on. */
-static void
-lcore_map(char *buf, size_t len)
-{
-	cpu_set_t cs;
-	int cpu[2] = {0, 0}, n = 0, i;
-
-	if (sched_getaffinity(0, sizeof(cs), &cs) == 0)
-		for (i = 0; i < CPU_SETSIZE && n < 2; i++)
-			if (CPU_ISSET(i, &cs))
-				cpu[n++] = i;
-	if (n == 1)
-		cpu[1] = cpu[0];
-	snprintf(buf, len, "--lcores=0@%d,1@%d,2@%d,3@%d,4@%d", cpu[0], cpu[1], cpu[0], cpu[1],
-		cpu[0]);
-}
-
-/* EAL leaves its (empty) runtime directory behind, even with --no-shconf. */
-static void
-remove_runtime_dir(void)
-{
-	if (runtime_dir[0] != '\0')
-		(void)rmdir(runtime_dir);
-}
-
 static void
 eal_up(const char *tag)
 {
-	char prefix[64], lcores[96];
-	/* --in-memory is refused with --no-huge (legacy memory); --no-shconf: no files */
-	char *argv[] = {"test_dp_ring", "--no-huge", "--no-shconf", "--no-pci", "--no-telemetry",
-		"-m", "512", prefix, lcores, "--main-lcore=0", "--log-level=notice", NULL};
-	int rc;
+	char prefix[64];
 
-	snprintf(prefix, sizeof(prefix), "--file-prefix=dpring_%s_%d", tag, (int)getpid());
-	lcore_map(lcores, sizeof(lcores));
-	rc = rte_eal_init((int)RTE_DIM(argv) - 1, argv);
-	cr_assert_neq(rc < 0 ? rte_errno : 0, EALREADY,
-		"EAL runs once per process: do not run these tests with --no-fork");
-	cr_assert_geq(rc, 0, "rte_eal_init: %s", rte_strerror(rte_errno));
-	snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
-	atexit(remove_runtime_dir);
-	dpsctpd_logtype_control =
-		rte_log_register_type_and_pick_level("dpsctp.control", RTE_LOG_NOTICE);
-	find_from_rings();
+	snprintf(prefix, sizeof(prefix), "dpring_%s", tag);
+	dp_eal_up(prefix, 5, 512, "notice");
 }
 
 /* ---- the rig: one or two stacks on a net_ring pair ---- */
@@ -187,27 +122,9 @@ link_port(unsigned int i, unsigned int npeer_queues)
 		tx[q] = rig.to[1 - i][q % npeer_queues];
 	}
 	snprintf(name, sizeof(name), "%s", rig.side[i].name);
-	id = eth_from_rings(name, rx, MAX_Q, tx, MAX_Q, (unsigned int)rte_socket_id());
+	id = rte_eth_from_rings(name, rx, MAX_Q, tx, MAX_Q, (unsigned int)rte_socket_id());
 	cr_assert_geq(id, 0, "rte_eth_from_rings(%s): %s", name, rte_strerror(rte_errno));
 	return (uint16_t)id;
-}
-
-/*
- * Give a ring port the MAC address a NIC would come with. net_ring has none (all zeros) and
- * cannot change its default address; but ethdev takes the first empty (zero) slot for an
- * added address, which for a port of one address is the default one.
- */
-static void
-burn_in_mac(uint16_t port_id, const uint8_t mac[6])
-{
-	struct rte_ether_addr a, got;
-	int rc;
-
-	memcpy(a.addr_bytes, mac, 6);
-	rc = rte_eth_dev_mac_addr_add(port_id, &a, 0);
-	cr_assert_eq(rc, 0, "MAC of ring port %u: %s", port_id, strerror(-rc));
-	cr_assert_eq(rte_eth_macaddr_get(port_id, &got), 0);
-	cr_assert_arr_eq(got.addr_bytes, mac, 6, "ring port %u did not take its MAC", port_id);
 }
 
 /* The MACs the ring ports come with in most tests (the configurations set none). */
@@ -256,7 +173,7 @@ rig_try_start(const char *tag, const char *const names[2], const char *const yam
 
 		sd->port_id = link_port(i, nw[1 - i]);
 		if (macs != NULL && macs[i] != NULL)
-			burn_in_mac(sd->port_id, macs[i]);
+			dp_eal_burn_in_mac(sd->port_id, macs[i]);
 		rc = dpsctpd_stack_build(&sd->cfg, &sd->port_id, sd->name, &sd->s, err, errlen);
 		if (rc != 0)
 			return rc;
