@@ -378,9 +378,7 @@ static void
 msg_input(struct dpsctpd_ctrl *c, unsigned int w, const struct dp_msg *msg)
 {
 	struct owner_key k;
-	const void *key;
 	void *val;
-	uint32_t it = 0;
 
 	switch (msg->type) {
 	case DP_MSG_NEED_NEIGH:
@@ -395,9 +393,13 @@ msg_input(struct dpsctpd_ctrl *c, unsigned int w, const struct dp_msg *msg)
 			(void *)(uintptr_t)(((uint64_t)msg->u32 << 8) | w));
 		break;
 	case DP_MSG_ASSOC_DOWN:
-		while (rte_hash_iterate(c->owners, &key, &val, &it) >= 0)
-			if ((uint32_t)((uintptr_t)val >> 8) == msg->u32)
-				(void)rte_hash_del_key(c->owners, key);
+		if (msg->svc >= c->s->nservices)
+			break;
+		owner_key_make(&k, &msg->addr, msg->peer_port, c->s->services[msg->svc].port);
+		/* only while the entry is still this association's (a restart may have replaced it) */
+		if (rte_hash_lookup_data(c->owners, &k, &val) >= 0 &&
+			(uint32_t)((uintptr_t)val >> 8) == msg->u32)
+			(void)rte_hash_del_key(c->owners, &k);
 		break;
 	default:
 		break;

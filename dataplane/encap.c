@@ -32,7 +32,15 @@ dp_encap_sctp(const struct dp_stack *s, struct rte_mbuf *m, size_t len,
 	size_t hlen = dp_inet_hdr_len(path->remote.family);
 	uint8_t *sctp = rte_pktmbuf_mtod(m, uint8_t *), *hdr;
 
-	if (dp_stack_is_local(s, &path->remote)) {
+	/*
+	 * The usual case first: out of the port our source address belongs to. The lookup refuses
+	 * our port addresses as destinations, but knows nothing of the loopback set (a gateway would
+	 * take 127.0.0.1), so that is checked before it.
+	 */
+	if (dp_stack_is_loopback(s, &path->remote) ||
+		dp_route_lookup_from(&s->routes, &path->local, &path->remote, &rt) != 0) {
+		if (!dp_stack_is_local(s, &path->remote))
+			return DP_ENCAP_NO_ROUTE;
 		/* local delivery: a frame like any other, already checked */
 		hdr = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)hlen);
 		if (hdr == NULL)
@@ -42,8 +50,6 @@ dp_encap_sctp(const struct dp_stack *s, struct rte_mbuf *m, size_t len,
 		m->ol_flags = RTE_MBUF_F_RX_L4_CKSUM_GOOD;
 		return DP_ENCAP_LOCAL;
 	}
-	if (dp_route_lookup_from(&s->routes, &path->local, &path->remote, &rt) != 0)
-		return DP_ENCAP_NO_ROUTE;
 	*port = rt.port;
 	*nexthop = rt.nexthop;
 	p = &s->ports[rt.port];

@@ -26,7 +26,7 @@ enum dp_msg_type {
 	/* worker -> control */
 	DP_MSG_NEED_NEIGH,      /**< resolve @c addr on port @c port (no MAC known for a next hop) */
 	DP_MSG_ASSOC_UP,        /**< association @c u32 owns peer (@c addr, @c peer_port) on service @c svc */
-	DP_MSG_ASSOC_DOWN,      /**< association @c u32 is gone */
+	DP_MSG_ASSOC_DOWN,      /**< association @c u32 no longer owns peer (@c addr, @c peer_port) on service @c svc */
 };
 
 /** One message (48 bytes, a multiple of 4 as rte_ring_create_elem wants). */

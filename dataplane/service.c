@@ -122,8 +122,9 @@ tell_control(struct dp_worker *w, struct dp_msg *msg)
 	(void)rte_ring_sp_enqueue_elem(w->s->to_ctrl_msg[w->id], msg, sizeof(*msg));
 }
 
+/* Tell control which peer addresses and port association @p c owns (UP) or owned (DOWN). */
 static void
-report_up(struct dp_worker *w, struct dp_assoc_ctx *c)
+report_owner(struct dp_worker *w, struct dp_assoc_ctx *c, enum dp_msg_type type)
 {
 	struct dpsctp_addr addrs[DPSCTP_MAX_ADDRS];
 	struct dpsctp_assoc_status st;
@@ -133,7 +134,7 @@ report_up(struct dp_worker *w, struct dp_assoc_ctx *c)
 	n = dpsctp_assoc_peer_addrs(c->a, addrs, DPSCTP_MAX_ADDRS);
 	for (i = 0; i < n && i < DPSCTP_MAX_ADDRS; i++) {
 		struct dp_msg msg = {
-			.type = DP_MSG_ASSOC_UP,
+			.type = (uint16_t)type,
 			.svc = (uint16_t)c->e->svc,
 			.peer_port = st.peer_port,
 			.u32 = dpsctp_assoc_id(c->a),
@@ -158,7 +159,7 @@ cb_state_change(void *ctx, struct dpsctp_assoc *a, enum dpsctp_state from, enum 
 		return; /* out of memory: the association runs, unserved; assoc_free copes */
 	if (to == DPSCTP_ESTABLISHED && !c->up) {
 		c->up = true;
-		report_up(w, c);
+		report_owner(w, c, DP_MSG_ASSOC_UP);
 		if (w->s->services[e->svc].kind == DP_SVC_SOURCE)
 			busy_add(w, c);
 		if (w->draining) {
@@ -272,12 +273,11 @@ cb_assoc_free(void *ctx, struct dpsctp_assoc *a)
 	struct dp_ep *e = ctx;
 	struct dp_worker *w = e->w;
 	struct dp_assoc_ctx *c = dpsctp_assoc_user(a);
-	struct dp_msg msg = { .type = DP_MSG_ASSOC_DOWN, .u32 = dpsctp_assoc_id(a) };
 
 	if (c == NULL)
 		return;
 	if (c->up)
-		tell_control(w, &msg);
+		report_owner(w, c, DP_MSG_ASSOC_DOWN);
 	ctx_release(w, c);
 	dpsctp_assoc_set_user(a, NULL);
 }

@@ -36,7 +36,7 @@ dp_stack_cookie_secret(void *ctx, uint64_t epoch, uint8_t *key, size_t len)
 }
 
 bool
-dp_stack_is_local(const struct dp_stack *s, const struct dpsctp_addr *a)
+dp_stack_is_loopback(const struct dp_stack *s, const struct dpsctp_addr *a)
 {
 	unsigned int i;
 
@@ -44,7 +44,13 @@ dp_stack_is_local(const struct dp_stack *s, const struct dpsctp_addr *a)
 		if (s->loopback[i].family == a->family &&
 			memcmp(s->loopback[i].bytes, a->bytes, 16) == 0)
 			return true;
-	return dp_route_is_local(&s->routes, a);
+	return false;
+}
+
+bool
+dp_stack_is_local(const struct dp_stack *s, const struct dpsctp_addr *a)
+{
+	return dp_stack_is_loopback(s, a) || dp_route_is_local(&s->routes, a);
 }
 
 static void *

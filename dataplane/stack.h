@@ -130,6 +130,9 @@ int dp_stack_endpoint_create(struct dp_stack *s, unsigned int svc, uint32_t owne
 /** Add the counters of @p x to @p sum (relaxed loads: another core may be writing @p x). */
 void dp_stack_engine_stats_add(struct dpsctp_stats *sum, const struct dpsctp_stats *x);
 
+/** True when @p a is one of the loopback addresses (delivered internally, on no port). */
+bool dp_stack_is_loopback(const struct dp_stack *s, const struct dpsctp_addr *a);
+
 /** True when @p a is one of our addresses (any port, or loopback). */
 bool dp_stack_is_local(const struct dp_stack *s, const struct dpsctp_addr *a);
 
