@@ -527,8 +527,8 @@ a_capture_checks() {
 	[ "$n" -ge 1 ] || fail "$C_SRC_SHUT" "no SHUTDOWN from 198.18.0.1:5002 in the capture"
 	n=$(cap_count "$A_CAP" 'ip.src == 198.18.0.1 && sctp.srcport == 5002 && sctp.chunk_type == 14')
 	[ "$n" -ge 1 ] || fail "$C_SRC_SHUT" "no SHUTDOWN COMPLETE from 198.18.0.1:5002 in the capture"
-	n=$(cap_count "$A_CAP" 'sctp.port == 5002 && sctp.chunk_type == 6')
-	[ "$n" -eq 0 ] || fail "$C_SRC_SHUT" "$n ABORT on port 5002 in the capture"
+	n=$(cap_count "$A_CAP" 'sctp.port == 5002 && sctp.chunk_type == 6 && sctp.abort_t_bit == 0')
+	[ "$n" -eq 0 ] || fail "$C_SRC_SHUT" "$n ABORT (T bit clear) on port 5002 in the capture"
 	n=$(cap_count "$A_CAP" 'ip.src == 198.18.0.2 && sctp.dstport == 7 && sctp.chunk_type == 6')
 	[ "$n" -ge 1 ] || fail "$C_ABORT_PEER" "no ABORT from 198.18.0.2 in the capture"
 	n=$(cap_count "$A_CAP" 'ip.src == 198.18.0.1 && sctp.srcport == 7 && sctp.chunk_type == 7')
