@@ -78,6 +78,9 @@ service_from_cfg(struct dp_stack *s, const struct dpsctpd_service_cfg *sc, struc
 	sv->streams = sc->streams == 0 ? 1 : sc->streams;
 	sv->unordered = sc->unordered;
 	sv->check_echo = sc->check_echo;
+	sv->proto = s->proto;
+	sv->session = -1;
+	sv->state = DP_SLOT_OPEN; /* configured services live as long as the stack */
 	sv->shutdown_when_done = sc->shutdown_when_done;
 }
 

@@ -85,7 +85,7 @@ dp_stack_endpoint_create(struct dp_stack *s, unsigned int svc, uint32_t owner,
 		.addrs = sv->addrs,
 		.naddrs = sv->naddrs,
 		.listen = sv->listen,
-		.cfg = &s->proto,
+		.cfg = &sv->proto,
 		.owner_bits = DP_OWNER_BITS,
 		.owner = owner,
 	};

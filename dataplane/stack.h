@@ -24,7 +24,8 @@
 #define DP_MAX_WORKERS 16
 #define DP_MAX_PORTS 8
 #define DP_MAX_PORT_ADDRS 8
-#define DP_MAX_SERVICES 16
+#define DP_MAX_SERVICES 64 /**< configured services plus application endpoints */
+#define DP_MAX_SESSIONS 32 /**< attached applications */
 #define DP_MAX_LOOPBACK 4
 #define DP_BURST 32
 #define DP_RING_SIZE 4096
@@ -51,6 +52,15 @@ enum dp_service_kind {
 	DP_SVC_ECHO = 0, /**< every message back on its stream, same PPID and ordering */
 	DP_SVC_DISCARD,  /**< read and drop */
 	DP_SVC_SOURCE,   /**< connect to a peer, send numbered messages, check what comes back */
+	DP_SVC_APP,      /**< an application's endpoint (libdpsctp socket), opened at run time */
+};
+
+/** Life of a service slot (dp_service.state, atomic: control writes, workers read). */
+enum dp_slot_state {
+	DP_SLOT_FREE = 0, /**< unused; control may fill it */
+	DP_SLOT_OPEN,     /**< in use: workers create their endpoint when they first need it */
+	DP_SLOT_CLOSING,  /**< closed by its application: workers shut down (or abort) its
+	                       associations, free their endpoint and set their bit in closed_mask */
 };
 
 /** A service: one engine endpoint per worker (and one at control to answer INIT). */
@@ -70,6 +80,52 @@ struct dp_service {
 	bool unordered;    /**< send unordered */
 	bool check_echo;   /**< the peer echoes: check every message that comes back */
 	bool shutdown_when_done; /**< SHUTDOWN once everything is sent (and echoed) */
+	/*
+	 * Application endpoints (DP_SVC_APP). Configured services are DP_SLOT_OPEN from start-up
+	 * and never change. For an application endpoint, control fills the slot and then stores
+	 * state = OPEN (release); workers load state (acquire) before anything else. What may change
+	 * while open (addrs, naddrs, listen, proto, linger_abort) is written by control under the
+	 * seqlock @c gen (odd while writing); a worker copies it when gen differs from what it last
+	 * applied and re-reads until gen is even and unchanged. @c port and @c session never change
+	 * while the slot is in use.
+	 */
+	uint32_t state;          /**< enum dp_slot_state */
+	uint32_t gen;            /**< seqlock of the mutable part */
+	int session;             /**< owning application session (index in stack->sessions), -1 for configured */
+	bool linger_abort;       /**< on close: ABORT the associations instead of SHUTDOWN */
+	uint32_t closed_mask;    /**< bit w: worker w released its endpoint after CLOSING (atomic or) */
+	struct dpsctp_proto_config proto; /**< engine parameters of the endpoint (app endpoints) */
+};
+
+/** Life of an application session (dp_session.state, atomic). */
+enum dp_session_state {
+	DP_SESSION_FREE = 0, /**< unused */
+	DP_SESSION_LIVE,     /**< attached: workers poll its channels */
+	DP_SESSION_DEAD,     /**< detached or broken: workers stop touching its memory and set their
+	                          bit in gone_mask; control unmaps it when every bit is set and its
+	                          endpoints are free */
+};
+
+struct dpsctp_chan;
+
+/**
+ * An attached application (control/attach.c fills it, then stores state = LIVE with release;
+ * every field but state, gone_mask and broken is constant while LIVE). The channel pointers are
+ * computed by the daemon from its own layout, never read from the shared memory.
+ */
+struct dp_session {
+	uint32_t state;          /**< enum dp_session_state */
+	uint32_t gone_mask;      /**< bit w: worker w no longer uses it (atomic or) */
+	uint32_t broken;         /**< a worker found the application breaking the ABI (atomic) */
+	uint32_t id;             /**< session number (in the shared header) */
+	uint8_t *base;           /**< the daemon's mapping of the memfd */
+	size_t size;             /**< its bytes */
+	struct dpsctp_chan *to_worker[DP_MAX_WORKERS]; /**< app -> worker w */
+	struct dpsctp_chan *to_app[DP_MAX_WORKERS];    /**< worker w -> app */
+	uint32_t ring_entries;   /**< descriptors per channel */
+	uint32_t data_bytes;     /**< payload bytes per channel */
+	int efd;                 /**< the session's eventfd (worker -> app wake-ups) */
+	int pid, uid, gid;       /**< SO_PEERCRED of the application */
 };
 
 struct dp_worker;
@@ -87,8 +143,10 @@ struct dp_stack {
 	struct dpsctp_addr loopback[DP_MAX_LOOPBACK]; /**< delivered internally, on no port */
 	unsigned int nloopback;
 
+	/** slots in use are below this (configured services first; grows, never shrinks) */
 	unsigned int nservices;
 	struct dp_service services[DP_MAX_SERVICES];
+	struct dp_session sessions[DP_MAX_SESSIONS]; /**< attached applications (attach.c) */
 	struct dpsctp_proto_config proto; /**< engine parameters of every endpoint */
 
 	struct rte_mempool *pool;        /**< packet buffers */
