@@ -54,7 +54,6 @@ dpsctp_assoc_new(struct dpsctp_endpoint *ep, uint64_t now)
 	struct dpsctp_assoc *a = ep->env.alloc(ep->env.ctx, sizeof(*a));
 	unsigned int t;
 
-	(void)now;
 	if (a == NULL) {
 		ep->stats.drops[DPSCTP_DROP_NO_MEMORY]++;
 		return NULL;
@@ -67,6 +66,10 @@ dpsctp_assoc_new(struct dpsctp_endpoint *ep, uint64_t now)
 	a->state = DPSCTP_CLOSED;
 	for (t = 0; t < DPSCTP_TIMER_COUNT; t++)
 		a->deadline[t] = DPSCTP_NEVER;
+	a->cfg = ep->cfg;
+	memcpy(a->laddrs, ep->addrs, sizeof(ep->addrs[0]) * ep->naddrs);
+	a->nladdrs = ep->naddrs;
+	a->last_activity = now;
 	a->rto_initial = ep->cfg.rto_initial;
 	a->rto_min = ep->cfg.rto_min;
 	a->rto_max = ep->cfg.rto_max;
@@ -223,6 +226,37 @@ ctrl_rto(const struct dpsctp_assoc *a)
 	return a->npaths > 0 ? a->paths[a->ctrl].rto.rto : a->rto_initial;
 }
 
+/* T1-init / T1-cookie: the RTO of the control path, at most max_init_timeo (RFC 6458 8.1.3
+ * sinit_max_init_timeo) */
+static uint64_t
+t1_timeout(const struct dpsctp_assoc *a)
+{
+	uint64_t rto = ctrl_rto(a);
+
+	if (a->cfg.max_init_timeo != 0 && rto > a->cfg.max_init_timeo)
+		return a->cfg.max_init_timeo;
+	return rto;
+}
+
+/* RFC 6458 8.1.8: the autoclose deadline counts from the last activity. */
+static void
+autoclose_arm(struct dpsctp_assoc *a)
+{
+	if (a->cfg.autoclose == 0 || a->state != DPSCTP_ESTABLISHED)
+		a->deadline[DPSCTP_T_AUTOCLOSE] = DPSCTP_NEVER;
+	else
+		a->deadline[DPSCTP_T_AUTOCLOSE] = a->last_activity + a->cfg.autoclose;
+}
+
+void
+dpsctp_assoc_activity(struct dpsctp_assoc *a, uint64_t now)
+{
+	if (now > a->last_activity)
+		a->last_activity = now;
+	if (a->cfg.autoclose != 0)
+		autoclose_arm(a);
+}
+
 /* ---- timers ---- */
 
 void
@@ -231,13 +265,22 @@ dpsctp_assoc_timer_start(struct dpsctp_assoc *a, enum dpsctp_timer t, uint64_t n
 	a->retrans[t] = 0;
 	switch (t) {
 	case DPSCTP_T5_GUARD:
-		a->deadline[t] = now + a->ep->cfg.shutdown_guard;
+		a->deadline[t] = now + a->cfg.shutdown_guard;
 		break;
 	case DPSCTP_T_HEARTBEAT:
+		/* started on every entry into ESTABLISHED: so is the autoclose timer */
 		dpsctp_paths_start(a, now);
+		dpsctp_assoc_activity(a, now);
+		break;
+	case DPSCTP_T_AUTOCLOSE:
+		dpsctp_assoc_activity(a, now);
+		break;
+	case DPSCTP_T1_INIT:
+	case DPSCTP_T1_COOKIE:
+		a->deadline[t] = now + t1_timeout(a);
 		break;
 	case DPSCTP_T_SACK:
-		a->deadline[t] = now + a->ep->cfg.sack_delay;
+		a->deadline[t] = now + a->cfg.sack_delay;
 		break;
 	case DPSCTP_T_LIFETIME:
 		break;
@@ -274,7 +317,7 @@ static bool
 t1_expired(struct dpsctp_assoc *a, enum dpsctp_timer t, uint64_t now)
 {
 	a->ep->stats.t1_expiries++;
-	if (++a->retrans[t] > a->ep->cfg.max_init_retrans) {
+	if (++a->retrans[t] > a->cfg.max_init_retrans) {
 		dpsctp_assoc_end(a, t == DPSCTP_T1_INIT ? DPSCTP_ABORT_T1_INIT : DPSCTP_ABORT_T1_COOKIE,
 			false, 0, NULL, 0, NULL, 0, DPSCTP_EV_CANT_STR_ASSOC);
 		return false;
@@ -283,7 +326,7 @@ t1_expired(struct dpsctp_assoc *a, enum dpsctp_timer t, uint64_t now)
 	dpsctp_rto_backoff(&a->paths[a->ctrl].rto);
 	dpsctp_paths_ctrl_rotate(a);
 	a->pending |= t == DPSCTP_T1_INIT ? DPSCTP_SEND_INIT : DPSCTP_SEND_COOKIE_ECHO;
-	a->deadline[t] = now + ctrl_rto(a);
+	a->deadline[t] = now + t1_timeout(a);
 	return true;
 }
 
@@ -294,7 +337,7 @@ t2_expired(struct dpsctp_assoc *a, uint64_t now)
 {
 	a->ep->stats.t2_expiries++;
 	a->retrans[DPSCTP_T2_SHUTDOWN]++;
-	if (++a->error_count > a->ep->cfg.assoc_max_retrans) {
+	if (++a->error_count > a->cfg.assoc_max_retrans) {
 		dpsctp_assoc_end(a, DPSCTP_ABORT_T2_SHUTDOWN, true, 0, NULL, 0, NULL, 0,
 			DPSCTP_EV_COMM_LOST);
 		return false;
@@ -339,6 +382,12 @@ dpsctp_assoc_expire(struct dpsctp_assoc *a, uint64_t now)
 			break;
 		case DPSCTP_T_LIFETIME:
 			dpsctp_outq_expire_lifetimes(a, now);
+			break;
+		case DPSCTP_T_AUTOCLOSE:
+			/* RFC 6458 8.1.8: idle for autoclose: the SHUTDOWN primitive (data still
+			 * queued goes first, 9.2) */
+			if (a->state == DPSCTP_ESTABLISHED)
+				dpsctp_assoc_shutdown(a, now);
 			break;
 		}
 		if (!alive)
@@ -441,23 +490,22 @@ dpsctp_assoc_close(struct dpsctp_assoc *a, const struct dpsctp_path *sc_to)
 static int
 put_init(struct dpsctp_assoc *a, struct dpsctp_wbuf *w)
 {
-	struct dpsctp_endpoint *ep = a->ep;
 	struct dpsctp_init in = {
 		.init_tag = a->local_vtag,
-		.a_rwnd = ep->cfg.a_rwnd,
+		.a_rwnd = a->cfg.a_rwnd,
 		.os = a->os_wanted,
-		.mis = ep->cfg.mis,
+		.mis = a->cfg.mis,
 		.initial_tsn = a->local_itsn,
 	};
 	struct dpsctp_local_params lp = {
-		.addrs = ep->addrs,
-		.naddrs = ep->naddrs,
+		.addrs = a->laddrs,
+		.naddrs = a->nladdrs,
 		.peer = a->npaths > 0 ? &a->paths[a->ctrl].remote : NULL,
 		.peer_v4 = true,
 		.peer_v6 = true,
 		.cookie_preservative_ms = a->preservative_ms,
-		.has_adaptation = ep->cfg.has_adaptation,
-		.adaptation = ep->cfg.adaptation_ind,
+		.has_adaptation = a->cfg.has_adaptation,
+		.adaptation = a->cfg.adaptation_ind,
 	};
 	size_t mark;
 	int rc;
@@ -779,7 +827,7 @@ dpsctp_assoc_shutdown(struct dpsctp_assoc *a, uint64_t now)
 		/* 9.2: SHUTDOWN-PENDING until all outstanding data is acknowledged, then SHUTDOWN,
 		 * T2-shutdown and the T5 guard, SHUTDOWN-SENT */
 		dpsctp_assoc_set_state(a, DPSCTP_SHUTDOWN_PENDING);
-		dpsctp_outq_opportunity(&a->outq, a->ep->cfg.max_burst);
+		dpsctp_outq_opportunity(&a->outq, a->cfg.max_burst);
 		dpsctp_assoc_shutdown_progress(a, now);
 		return 0;
 	default:
@@ -807,17 +855,143 @@ int
 dpsctp_assoc_send(struct dpsctp_assoc *a, const struct dpsctp_sndinfo *si, const void *data,
 	size_t len, uint64_t now)
 {
+	int rc;
+
 	if (a == NULL)
 		return -EINVAL;
-	return dpsctp_outq_send(a, si, data, len, now);
+	rc = dpsctp_outq_send(a, si, data, len, now);
+	if (rc == 0)
+		dpsctp_assoc_activity(a, now);
+	return rc;
 }
 
 size_t
 dpsctp_assoc_sndbuf_free(const struct dpsctp_assoc *a)
 {
-	size_t cap = a->ep->cfg.sndbuf;
+	size_t cap = a->cfg.sndbuf;
 
 	return a->outq.buffered >= cap ? 0 : cap - a->outq.buffered;
+}
+
+uint32_t
+dpsctp_assoc_frag_point(const struct dpsctp_assoc *a)
+{
+	return dpsctp_outq_frag_point(a);
+}
+
+void
+dpsctp_assoc_get_config(const struct dpsctp_assoc *a, struct dpsctp_proto_config *cfg)
+{
+	*cfg = a->cfg;
+	cfg->os = a->os_wanted;
+	/* the path defaults as they are now (SCTP_PEER_ADDR_PARAMS / THLDS may have moved them) */
+	cfg->rto_initial = a->rto_initial;
+	cfg->rto_min = a->rto_min;
+	cfg->rto_max = a->rto_max;
+	cfg->hb_interval = (a->path_flags & DPSCTP_PF_HB_OFF) != 0 ? 0 : a->hb_interval;
+	cfg->path_max_retrans = a->pmr;
+	cfg->pf_threshold = a->pfmr;
+}
+
+/* New RTO bounds: every path's RTO into them; one never measured nor backed off (still at the
+ * old RTO.Initial) starts again at the new one. */
+static void
+rto_rebound(struct dpsctp_assoc *a, const struct dpsctp_proto_config *cfg)
+{
+	struct dpsctp_rto old;
+	unsigned int i;
+
+	dpsctp_rto_init(&old, a->rto_initial, a->rto_min, a->rto_max);
+	for (i = 0; i < a->npaths; i++) {
+		struct dpsctp_rto *r = &a->paths[i].rto;
+
+		r->min = cfg->rto_min;
+		r->max = cfg->rto_max;
+		if (!r->measured && r->rto == old.rto)
+			r->rto = cfg->rto_initial;
+		if (r->rto < r->min)
+			r->rto = r->min;
+		if (r->rto > r->max)
+			r->rto = r->max;
+	}
+	a->rto_initial = cfg->rto_initial;
+	a->rto_min = cfg->rto_min;
+	a->rto_max = cfg->rto_max;
+}
+
+int
+dpsctp_assoc_set_config(struct dpsctp_assoc *a, const struct dpsctp_proto_config *cfg,
+	uint64_t now)
+{
+	struct dpsctp_proto_config cur;
+	uint32_t rwnd_before;
+	bool rcv_up;
+
+	if (a == NULL || dpsctp_assoc_config_check(cfg) != 0)
+		return -EINVAL;
+	dpsctp_assoc_get_config(a, &cur);
+	rcv_up = a->reasm.next_ssn != NULL;
+	rwnd_before = rcv_up ? dpsctp_rcv_window(a) : 0;
+
+	if (cfg->rto_initial != cur.rto_initial || cfg->rto_min != cur.rto_min ||
+		cfg->rto_max != cur.rto_max)
+		rto_rebound(a, cfg);
+	/* defaults of the paths learned from now on, when they change */
+	if (cfg->hb_interval != cur.hb_interval) {
+		if (cfg->hb_interval == 0) {
+			a->path_flags |= DPSCTP_PF_HB_OFF;
+		} else {
+			a->hb_interval = cfg->hb_interval;
+			a->path_flags &= (uint8_t)~DPSCTP_PF_HB_OFF;
+		}
+	}
+	if (cfg->path_max_retrans != cur.path_max_retrans)
+		a->pmr = cfg->path_max_retrans;
+	if (cfg->pf_threshold != cur.pf_threshold)
+		a->pfmr = cfg->pf_threshold;
+
+	/* everything else lives in a->cfg; what the handshake fixed stays */
+	{
+		struct dpsctp_proto_config n = *cfg;
+
+		n.os = a->cfg.os;
+		n.mis = a->cfg.mis;
+		n.valid_cookie_life = a->cfg.valid_cookie_life;
+		n.has_adaptation = a->cfg.has_adaptation;
+		n.adaptation_ind = a->cfg.adaptation_ind;
+		n.rcv_app_window = a->cfg.rcv_app_window;
+		a->cfg = n;
+	}
+
+	/* a running handshake timer: no later than the new cap */
+	if (cfg->max_init_timeo != 0) {
+		if (a->deadline[DPSCTP_T1_INIT] != DPSCTP_NEVER &&
+			a->deadline[DPSCTP_T1_INIT] > now + cfg->max_init_timeo)
+			a->deadline[DPSCTP_T1_INIT] = now + cfg->max_init_timeo;
+		if (a->deadline[DPSCTP_T1_COOKIE] != DPSCTP_NEVER &&
+			a->deadline[DPSCTP_T1_COOKIE] > now + cfg->max_init_timeo)
+			a->deadline[DPSCTP_T1_COOKIE] = now + cfg->max_init_timeo;
+	}
+	/* SACKs: no delay any more, or a shorter one */
+	if (a->deadline[DPSCTP_T_SACK] != DPSCTP_NEVER) {
+		if (cfg->sack_delay == 0)
+			a->deadline[DPSCTP_T_SACK] = now;
+		else if (a->deadline[DPSCTP_T_SACK] > now + cfg->sack_delay)
+			a->deadline[DPSCTP_T_SACK] = now + cfg->sack_delay;
+	}
+	if (rcv_up) {
+		dpsctp_reasm_set_pd_point(&a->reasm,
+			cfg->pd_point != 0 ? cfg->pd_point : cfg->a_rwnd / 2);
+		/* 6.2: a window that grew by an MTU or more is worth telling the peer now */
+		if (dpsctp_rcv_window(a) >= rwnd_before + a->mtu_min &&
+			dpsctp_rcv_window(a) >= a->last_rwnd + a->mtu_min)
+			a->pending |= DPSCTP_SEND_SACK;
+	}
+	/* a new autoclose time counts from now */
+	if (cfg->autoclose != cur.autoclose && now > a->last_activity)
+		a->last_activity = now;
+	autoclose_arm(a);
+	return 0;
 }
 
 void
@@ -842,7 +1016,7 @@ dpsctp_assoc_path_info(const struct dpsctp_assoc *a, struct dpsctp_path_info *pi
 	pi->srtt = p->rto.srtt;
 	pi->unacked = a->outq.next_send - (a->outq.cum_ack + 1);
 	pi->queued = (uint32_t)a->outq.buffered;
-	pi->rwnd = a->reasm.next_ssn != NULL ? dpsctp_rcv_window(a) : a->ep->cfg.a_rwnd;
+	pi->rwnd = a->reasm.next_ssn != NULL ? dpsctp_rcv_window(a) : a->cfg.a_rwnd;
 }
 
 uint32_t

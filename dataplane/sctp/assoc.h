@@ -32,6 +32,7 @@ enum dpsctp_timer {
 	DPSCTP_T_HEARTBEAT,   /**< start/stop only: the heartbeats of every path (path.c) */
 	DPSCTP_T_SACK,        /**< delayed SACK (6.2) */
 	DPSCTP_T_LIFETIME,    /**< earliest end of a queued message's lifetime */
+	DPSCTP_T_AUTOCLOSE,   /**< idle ESTABLISHED association ends (cfg.autoclose) */
 	DPSCTP_TIMER_COUNT
 };
 
@@ -59,6 +60,15 @@ struct dpsctp_assoc {
 	uint32_t id;
 	enum dpsctp_state state;
 	bool announced; /* a callback named it: assoc_free is owed */
+	/* its own configuration: the endpoint's when it was created, then
+	 * dpsctp_assoc_set_config() (rto_*, hb_interval, path_max_retrans and pf_threshold live
+	 * in the path defaults below) */
+	struct dpsctp_proto_config cfg;
+	/* our addresses: the endpoint's when it was created (dpsctp_endpoint_set_addrs() does not
+	 * change them) */
+	struct dpsctp_addr laddrs[DPSCTP_MAX_ADDRS];
+	size_t nladdrs;
+	uint64_t last_activity; /* last user send or DATA received (autoclose) */
 
 	/* tags (5.1, 5.2.2) */
 	uint32_t local_vtag;
@@ -205,6 +215,7 @@ void dpsctp_assoc_end(struct dpsctp_assoc *a, enum dpsctp_abort_code code, bool 
 void dpsctp_assoc_close(struct dpsctp_assoc *a, const struct dpsctp_path *sc_to);
 int dpsctp_assoc_data_setup(struct dpsctp_assoc *a, bool restart);
 void dpsctp_assoc_shutdown_progress(struct dpsctp_assoc *a, uint64_t now);
+void dpsctp_assoc_activity(struct dpsctp_assoc *a, uint64_t now);
 
 /* endpoint.c */
 void dpsctp_ep_secret_refresh(struct dpsctp_endpoint *ep, uint64_t now);
@@ -217,5 +228,7 @@ int dpsctp_ep_reply_init_ack(struct dpsctp_endpoint *ep, const struct dpsctp_chu
 	const struct dpsctp_init *init, uint16_t peer_port, const struct dpsctp_path *path,
 	const struct dpsctp_assoc *existing, uint64_t now);
 void dpsctp_ep_unlink(struct dpsctp_endpoint *ep, struct dpsctp_assoc *a);
+/* dpsctp_proto_config_check() without what only the handshake uses (os, mis, cookie life) */
+int dpsctp_assoc_config_check(const struct dpsctp_proto_config *cfg);
 
 #endif /* DPSCTP_SCTP_ASSOC_H */

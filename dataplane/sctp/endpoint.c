@@ -39,6 +39,46 @@ dpsctp_proto_config_default(struct dpsctp_proto_config *cfg)
 	cfg->pmtu = 1500;
 }
 
+/* What the endpoint and each association must hold to; the rest of the engine relies on it
+ * (no zero divisor or burst, RTO within its bounds). */
+static int
+config_check_live(const struct dpsctp_proto_config *cfg)
+{
+	if (cfg->rto_min == 0 || cfg->rto_min > cfg->rto_max || cfg->rto_initial < cfg->rto_min ||
+		cfg->rto_initial > cfg->rto_max)
+		return -EINVAL;
+	if (cfg->max_init_retrans == 0 || cfg->assoc_max_retrans == 0 || cfg->path_max_retrans == 0)
+		return -EINVAL;
+	if (cfg->sack_freq == 0 || cfg->max_burst == 0 || cfg->hb_max_burst == 0 ||
+		cfg->sack_delay > DPSCTP_SACK_DELAY_MAX)
+		return -EINVAL;
+	if (cfg->pmtu < 576 || cfg->pmtu > DPSCTP_MAX_PACKET)
+		return -EINVAL;
+	/* RFC 9260 3.3.2: 1500 bytes is the smallest a_rwnd */
+	if (cfg->a_rwnd < 1500 || cfg->sndbuf == 0 || cfg->shutdown_guard == 0)
+		return -EINVAL;
+	if (cfg->maxseg != 0 && cfg->maxseg < DPSCTP_MAXSEG_MIN)
+		return -EINVAL;
+	return 0;
+}
+
+int
+dpsctp_proto_config_check(const struct dpsctp_proto_config *cfg)
+{
+	if (cfg == NULL)
+		return -EINVAL;
+	/* what only the handshake uses: checked for an endpoint, ignored on a live association */
+	if (cfg->os == 0 || cfg->mis == 0 || cfg->valid_cookie_life == 0)
+		return -EINVAL;
+	return config_check_live(cfg);
+}
+
+int
+dpsctp_assoc_config_check(const struct dpsctp_proto_config *cfg)
+{
+	return cfg == NULL ? -EINVAL : config_check_live(cfg);
+}
+
 static const char *const drop_names[DPSCTP_DROP_COUNT] = {
 	[DPSCTP_DROP_MALFORMED] = "malformed",
 	[DPSCTP_DROP_BAD_PORT] = "bad_port",
@@ -90,6 +130,19 @@ dpsctp_abort_code_name(enum dpsctp_abort_code c)
 
 /* ---- life ---- */
 
+static int
+addrs_check(const struct dpsctp_addr *addrs, size_t n)
+{
+	size_t i;
+
+	if (addrs == NULL || n == 0 || n > DPSCTP_MAX_ADDRS)
+		return -EINVAL;
+	for (i = 0; i < n; i++)
+		if (addrs[i].family != 4 && addrs[i].family != 6)
+			return -EINVAL;
+	return 0;
+}
+
 /*
  * How long a secret is the current one. A cookie stays verifiable for at least this long after
  * it was made (current, then previous), so it must cover the longest lifetime a cookie can have
@@ -112,13 +165,11 @@ dpsctp_endpoint_create(const struct dpsctp_env *env, const struct dpsctp_callbac
 	size_t i;
 
 	if (env == NULL || env->alloc == NULL || env->free == NULL || env->random == NULL ||
-		p == NULL || out == NULL || p->port == 0 || p->naddrs == 0 ||
-		p->naddrs > DPSCTP_MAX_ADDRS || p->addrs == NULL || p->owner_bits > 8 ||
-		p->owner >= (1u << p->owner_bits))
+		p == NULL || out == NULL || p->port == 0 || p->owner_bits > 8 ||
+		p->owner >= (1u << p->owner_bits) || addrs_check(p->addrs, p->naddrs) != 0)
 		return -EINVAL;
-	for (i = 0; i < p->naddrs; i++)
-		if (p->addrs[i].family != 4 && p->addrs[i].family != 6)
-			return -EINVAL;
+	if (p->cfg != NULL && dpsctp_proto_config_check(p->cfg) != 0)
+		return -EINVAL;
 	ep = env->alloc(env->ctx, sizeof(*ep));
 	if (ep == NULL)
 		return -ENOMEM;
@@ -130,25 +181,6 @@ dpsctp_endpoint_create(const struct dpsctp_env *env, const struct dpsctp_callbac
 		ep->cfg = *p->cfg;
 	else
 		dpsctp_proto_config_default(&ep->cfg);
-	if (ep->cfg.os == 0)
-		ep->cfg.os = 1;
-	if (ep->cfg.mis == 0)
-		ep->cfg.mis = 1;
-	/* values that cannot work are taken as their nearest sensible ones */
-	if (ep->cfg.sack_freq == 0)
-		ep->cfg.sack_freq = 1;
-	if (ep->cfg.max_burst == 0)
-		ep->cfg.max_burst = 1;
-	if (ep->cfg.hb_max_burst == 0)
-		ep->cfg.hb_max_burst = 1;
-	if (ep->cfg.pmtu < 576)
-		ep->cfg.pmtu = 576;
-	if (ep->cfg.pmtu > DPSCTP_MAX_PACKET)
-		ep->cfg.pmtu = DPSCTP_MAX_PACKET;
-	if (ep->cfg.a_rwnd < 1500)
-		ep->cfg.a_rwnd = 1500;
-	if (ep->cfg.sndbuf == 0)
-		ep->cfg.sndbuf = 1;
 	ep->port = p->port;
 	ep->listening = p->listen;
 	for (i = 0; i < p->naddrs; i++)
@@ -190,6 +222,51 @@ void
 dpsctp_endpoint_listen(struct dpsctp_endpoint *ep, bool on)
 {
 	ep->listening = on;
+}
+
+int
+dpsctp_endpoint_set_config(struct dpsctp_endpoint *ep, const struct dpsctp_proto_config *cfg)
+{
+	uint64_t period;
+
+	if (ep == NULL || dpsctp_proto_config_check(cfg) != 0)
+		return -EINVAL;
+	period = secret_period(ep);
+	ep->cfg = *cfg;
+	/* a new secret period (it follows the cookie life): the secret is made again at the next
+	 * input or expiry, so that endpoints sharing a cookie_secret function agree on epochs */
+	if (secret_period(ep) != period)
+		ep->secret_rotate_at = 0;
+	return 0;
+}
+
+void
+dpsctp_endpoint_get_config(const struct dpsctp_endpoint *ep, struct dpsctp_proto_config *cfg)
+{
+	*cfg = ep->cfg;
+}
+
+int
+dpsctp_endpoint_set_addrs(struct dpsctp_endpoint *ep, const struct dpsctp_addr *addrs, size_t n)
+{
+	size_t i;
+
+	if (ep == NULL || addrs_check(addrs, n) != 0)
+		return -EINVAL;
+	ep->naddrs = 0;
+	for (i = 0; i < n; i++)
+		dpsctp_addr_list_add(ep->addrs, &ep->naddrs, &addrs[i]);
+	return 0;
+}
+
+size_t
+dpsctp_endpoint_addrs(const struct dpsctp_endpoint *ep, struct dpsctp_addr *out, size_t cap)
+{
+	size_t i;
+
+	for (i = 0; i < ep->naddrs && i < cap; i++)
+		out[i] = ep->addrs[i];
+	return ep->naddrs;
 }
 
 const struct dpsctp_stats *

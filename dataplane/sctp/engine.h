@@ -101,13 +101,56 @@ struct dpsctp_proto_config {
 	 * false, delivery frees the window at once.
 	 */
 	bool rcv_app_window;
+	/* application socket options (RFC 6458 8.1) */
+	/**
+	 * Largest user-data bytes in one DATA chunk (SCTP_MAXSEG, RFC 6458 8.1.16); 0 (default):
+	 * what the path MTU allows. Messages are fragmented at min(maxseg, MTU-derived size); a
+	 * value above the MTU-derived size changes nothing. 0 or DPSCTP_MAXSEG_MIN and more.
+	 */
+	uint32_t maxseg;
+	/**
+	 * SCTP_DISABLE_FRAGMENTS (RFC 6458 8.1.15): a message larger than one DATA chunk carries
+	 * (dpsctp_assoc_frag_point()) is refused by dpsctp_assoc_send() with -EMSGSIZE; one that
+	 * no longer fits when its turn comes (the path MTU shrank) fails with SEND_FAILED
+	 * (DPSCTP_DATA_UNSENT, error 0). Default false.
+	 */
+	bool disable_fragments;
+	/**
+	 * SCTP_AUTOCLOSE (RFC 6458 8.1.8), ns: an ESTABLISHED association that neither accepted
+	 * a message from dpsctp_assoc_send() nor received a DATA chunk for this long is shut down
+	 * gracefully (as dpsctp_assoc_shutdown()). 0 (default): never.
+	 */
+	uint64_t autoclose;
+	/**
+	 * Cap, ns, of the timeout between INIT / COOKIE ECHO retransmissions (T1-init, T1-cookie:
+	 * RFC 6458 8.1.3 sinit_max_init_timeo); the path RTO still backs off up to rto_max.
+	 * 0 (default): rto_max.
+	 */
+	uint64_t max_init_timeo;
 };
 
 /** pf_threshold value that switches the potentially-failed state off. */
 #define DPSCTP_PF_DISABLED UINT32_MAX
 
+/** Smallest non-zero dpsctp_proto_config.maxseg, bytes. */
+#define DPSCTP_MAXSEG_MIN 64u
+
+/** Largest dpsctp_proto_config.sack_delay: 500 ms (RFC 9260 6.2). */
+#define DPSCTP_SACK_DELAY_MAX (500 * DPSCTP_MS)
+
 /** Fill @p cfg with the RFC 9260 section 16 defaults. */
 void dpsctp_proto_config_default(struct dpsctp_proto_config *cfg);
+
+/**
+ * Check a configuration as dpsctp_endpoint_create() and dpsctp_endpoint_set_config() do.
+ * Refused (-EINVAL): rto_min 0, rto_min > rto_max, rto_initial outside [rto_min, rto_max];
+ * max_init_retrans, assoc_max_retrans or path_max_retrans 0; sack_freq, max_burst or
+ * hb_max_burst 0; sack_delay above DPSCTP_SACK_DELAY_MAX; pmtu outside [576, DPSCTP_MAX_PACKET];
+ * a_rwnd below 1500; sndbuf 0; maxseg in 1..DPSCTP_MAXSEG_MIN-1; os or mis 0;
+ * valid_cookie_life or shutdown_guard 0.
+ * @return 0 or -EINVAL (also for a NULL @p cfg)
+ */
+int dpsctp_proto_config_check(const struct dpsctp_proto_config *cfg);
 
 /** Association states (RFC 9260 4). */
 enum dpsctp_state {
@@ -395,7 +438,9 @@ struct dpsctp_endpoint_params {
 
 /**
  * Create an endpoint. @p env and @p cb are copied. @p now seeds the cookie secret rotation.
- * @return 0, -EINVAL (bad parameters) or -ENOMEM.
+ * @return 0, -EINVAL (bad parameters: no port, 0 or more than DPSCTP_MAX_ADDRS addresses, a
+ *         family other than 4 or 6, owner bits, or a configuration dpsctp_proto_config_check()
+ *         refuses) or -ENOMEM.
  */
 int dpsctp_endpoint_create(const struct dpsctp_env *env, const struct dpsctp_callbacks *cb,
 	const struct dpsctp_endpoint_params *p, uint64_t now, struct dpsctp_endpoint **out);
@@ -416,6 +461,38 @@ int dpsctp_endpoint_set_owner(struct dpsctp_endpoint *ep, uint32_t owner);
 
 /** Start or stop accepting incoming associations. */
 void dpsctp_endpoint_listen(struct dpsctp_endpoint *ep, bool on);
+
+/**
+ * Replace the endpoint's configuration (socket options set on a one-to-many socket for the
+ * associations to come). It applies to associations created from now on (dpsctp_associate(),
+ * an accepted COOKIE ECHO) and to the INIT ACKs the endpoint answers with (a_rwnd, os, mis,
+ * adaptation indication, Valid.Cookie.Life; the cookie secret period follows the new cookie
+ * life from its next rotation). Existing associations keep theirs (dpsctp_assoc_set_config()
+ * changes one). @p cfg is copied.
+ * @return 0, or -EINVAL (NULL, or dpsctp_proto_config_check() refuses it: nothing changed)
+ */
+int dpsctp_endpoint_set_config(struct dpsctp_endpoint *ep, const struct dpsctp_proto_config *cfg);
+
+/** Copy the endpoint's configuration (what new associations get) to @p cfg. */
+void dpsctp_endpoint_get_config(const struct dpsctp_endpoint *ep,
+	struct dpsctp_proto_config *cfg);
+
+/**
+ * Replace the endpoint's local addresses (sctp_bindx): @p n addresses, duplicates collapsed.
+ * New associations and INIT ACKs use them; existing associations keep the addresses they had
+ * when they were created (no ASCONF). @p addrs is copied.
+ * @return 0, or -EINVAL (NULL, @p n 0 or above DPSCTP_MAX_ADDRS, a family other than 4 or 6:
+ *         nothing changed)
+ */
+int dpsctp_endpoint_set_addrs(struct dpsctp_endpoint *ep, const struct dpsctp_addr *addrs,
+	size_t n);
+
+/**
+ * The endpoint's local addresses: writes up to @p cap of them to @p out (may be NULL with
+ * @p cap 0). @return how many there are.
+ */
+size_t dpsctp_endpoint_addrs(const struct dpsctp_endpoint *ep, struct dpsctp_addr *out,
+	size_t cap);
 
 /** The endpoint's counters. */
 const struct dpsctp_stats *dpsctp_endpoint_stats(const struct dpsctp_endpoint *ep);
@@ -516,11 +593,55 @@ void *dpsctp_assoc_user(const struct dpsctp_assoc *a);
  * wait for the handshake). The send buffer (cfg.sndbuf) bounds unsent plus unacknowledged bytes:
  * a message that does not fit is refused, never dropped later without a SEND_FAILED event.
  * @return 0; -EINVAL (NULL, @p len 0, stream >= outbound streams); -EMSGSIZE (@p len larger
- *         than the send buffer); -EAGAIN (no room now: retry when data is acknowledged);
+ *         than the send buffer, or than 4096 DATA chunks carry, or with cfg.disable_fragments
+ *         than one DATA chunk carries, dpsctp_assoc_frag_point()); -EAGAIN (no room now: retry when data is acknowledged);
  *         -ESHUTDOWN (shutdown in progress); -ENOMEM.
  */
 int dpsctp_assoc_send(struct dpsctp_assoc *a, const struct dpsctp_sndinfo *si, const void *data,
 	size_t len, uint64_t now);
+
+/**
+ * The largest user-data bytes one DATA chunk carries now (SCTP_STATUS
+ * sstat_fragmentation_point): min(cfg.maxseg, what the smallest path MTU leaves after the IP,
+ * common and DATA chunk headers, rounded down to a multiple of 4).
+ */
+uint32_t dpsctp_assoc_frag_point(const struct dpsctp_assoc *a);
+
+/**
+ * The association's configuration (SCTP_RTOINFO, SCTP_ASSOCINFO, SCTP_DELAYED_SACK... read on
+ * an association). rto_initial/min/max, hb_interval, path_max_retrans and pf_threshold are the
+ * association's defaults for paths (also changed by dpsctp_assoc_set_paddr_params() and
+ * dpsctp_assoc_set_thresholds() without an address); os and mis are what was asked for and
+ * offered at the handshake (the negotiated values are in dpsctp_assoc_get_status()).
+ */
+void dpsctp_assoc_get_config(const struct dpsctp_assoc *a, struct dpsctp_proto_config *cfg);
+
+/**
+ * Change a live association's configuration (socket options on an association); any state,
+ * COOKIE-WAIT included. Typical use: dpsctp_assoc_get_config(), change fields, set.
+ *   - rto_initial / rto_min / rto_max: every path's current RTO is clamped into the new
+ *     [rto_min, rto_max] (a path never measured, still at the old RTO.Initial, takes the new
+ *     one); paths learned later start at rto_initial;
+ *   - max_init_retrans, max_init_timeo: the running handshake uses them (a running T1 timer
+ *     is brought forward to now + max_init_timeo when that is earlier); assoc_max_retrans;
+ *   - hb_interval, path_max_retrans, pf_threshold, pmtu: defaults for paths learned later, only
+ *     when they differ from the association's current defaults (existing paths: set them with
+ *     dpsctp_assoc_set_paddr_params() / dpsctp_assoc_set_thresholds()); hb_interval 0 turns
+ *     keep-alive off for those paths;
+ *   - sack_delay (0: a SACK for every packet with DATA; a pending delayed SACK goes at once),
+ *     sack_freq, max_burst, maxseg (messages not yet given TSNs), nodelay, pd_point, sndbuf
+ *     (may fall below what is buffered: sends get -EAGAIN until it drains), a_rwnd (our
+ *     window: the next SACK advertises it; a window update follows when it grew by an MTU or
+ *     more), disable_fragments, shutdown_guard (the next T5 start);
+ *   - autoclose: a changed value counts the idle time from now (then from each send or DATA
+ *     received); 0 stops it.
+ * Ignored (fixed once the handshake began): os, mis, valid_cookie_life, has_adaptation,
+ * adaptation_ind, rcv_app_window.
+ * @return 0; -EINVAL (NULL, or an invalid value as dpsctp_proto_config_check() says, the
+ *         ignored fields aside: nothing changed)
+ */
+int dpsctp_assoc_set_config(struct dpsctp_assoc *a, const struct dpsctp_proto_config *cfg,
+	uint64_t now);
 
 /** Bytes of send buffer free now (what a dpsctp_assoc_send() of that size would accept). */
 size_t dpsctp_assoc_sndbuf_free(const struct dpsctp_assoc *a);

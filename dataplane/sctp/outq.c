@@ -94,7 +94,19 @@ dpsctp_outq_frag_point(const struct dpsctp_assoc *a)
 
 	/* 6.9: DATA chunks fit the path MTU with the IP header, the common header and the DATA
 	 * chunk header; a multiple of 4 so that no padding is needed */
-	return (mtu - ip - DPSCTP_COMMON_HDR_LEN - 16) & ~3u;
+	uint32_t frag = (mtu - ip - DPSCTP_COMMON_HDR_LEN - 16) & ~3u;
+
+	/* RFC 6458 8.1.16: the user may ask for smaller chunks, never larger ones */
+	if (a->cfg.maxseg != 0 && a->cfg.maxseg < frag)
+		frag = a->cfg.maxseg;
+	return frag;
+}
+
+/* DATA chunks a message of @p len bytes takes at fragmentation point @p frag. */
+static uint32_t
+chunks_for(size_t len, uint32_t frag)
+{
+	return (uint32_t)((len + frag - 1) / frag);
 }
 
 static int
@@ -136,7 +148,7 @@ int
 dpsctp_outq_setup(struct dpsctp_assoc *a, uint16_t nstreams, uint32_t itsn)
 {
 	seq_reset(&a->outq, itsn);
-	a->outq.burst = a->ep->cfg.max_burst;
+	a->outq.burst = a->cfg.max_burst;
 	return ssn_alloc(a, nstreams);
 }
 
@@ -223,9 +235,14 @@ dpsctp_outq_send(struct dpsctp_assoc *a, const struct dpsctp_sndinfo *si, const 
 	}
 	if (si->sid >= streams)
 		return -EINVAL;
-	if (len > ep->cfg.sndbuf)
+	if (len > a->cfg.sndbuf)
 		return -EMSGSIZE;
-	if (q->buffered + len > ep->cfg.sndbuf)
+	/* RFC 6458 8.1.15: no fragmentation: one DATA chunk or nothing. And a message must fit
+	 * the chunks with TSNs the sender keeps (its TSNs are all given at once, 6.9). */
+	if ((a->cfg.disable_fragments && len > dpsctp_outq_frag_point(a)) ||
+		chunks_for(len, dpsctp_outq_frag_point(a)) > RING_MAX)
+		return -EMSGSIZE;
+	if (q->buffered + len > a->cfg.sndbuf)
 		return -EAGAIN;
 	m = ep->env.alloc(ep->env.ctx, msg_size((uint32_t)len));
 	if (m == NULL)
@@ -248,7 +265,7 @@ dpsctp_outq_send(struct dpsctp_assoc *a, const struct dpsctp_sndinfo *si, const 
 	q->dry_armed = true;
 	if (m->expires < a->deadline[DPSCTP_T_LIFETIME])
 		a->deadline[DPSCTP_T_LIFETIME] = m->expires;
-	dpsctp_outq_opportunity(q, ep->cfg.max_burst);
+	dpsctp_outq_opportunity(q, a->cfg.max_burst);
 	ep->stats.msgs_sent++;
 	return 0;
 }
@@ -320,11 +337,20 @@ assign(struct dpsctp_assoc *a, uint64_t now)
 
 	while (q->head != NULL) {
 		struct dpsctp_msg *m = q->head;
-		uint32_t n = (m->len + frag - 1) / frag;
+		uint32_t n = chunks_for(m->len, frag);
 		bool unordered = (m->info.flags & DPSCTP_SND_UNORDERED) != 0;
 		uint16_t ssn = 0;
 		uint32_t i, off = 0;
 
+		/* the path MTU shrank since it was accepted: a message that may not be
+		 * fragmented, or that would now need more chunks than the ring holds, fails
+		 * unsent rather than blocking the queue (RFC 6458 8.1.15) */
+		if ((a->cfg.disable_fragments && n > 1) || n > RING_MAX) {
+			fifo_pop(q);
+			msg_fail(a, m, 0);
+			msg_free(a, m);
+			continue;
+		}
 		if (m->expires <= now || m->info.sid >= q->nstreams) {
 			fifo_pop(q);
 			msg_fail(a, m, m->expires <= now ? 0 : DPSCTP_CAUSE_INVALID_STREAM);
@@ -541,7 +567,7 @@ nagle_holds(const struct dpsctp_assoc *a)
 {
 	const struct dpsctp_outq *q = &a->outq;
 
-	return !a->ep->cfg.nodelay && q->outstanding > 0 && a->state == DPSCTP_ESTABLISHED &&
+	return !a->cfg.nodelay && q->outstanding > 0 && a->state == DPSCTP_ESTABLISHED &&
 		q->unsent_bytes + q->unassigned < dpsctp_outq_frag_point(a);
 }
 
@@ -847,7 +873,7 @@ after_ack(struct dpsctp_assoc *a, uint32_t a_rwnd, bool cum_advanced, const stru
 			dpsctp_assoc_event(a, &ev);
 		}
 	}
-	dpsctp_outq_sack_opportunity(q, a->ep->cfg.max_burst);
+	dpsctp_outq_sack_opportunity(q, a->cfg.max_burst);
 }
 
 static int
@@ -1000,7 +1026,7 @@ dpsctp_outq_t3_expired(struct dpsctp_assoc *a, unsigned int path, uint64_t now)
 	 * the path's and the association's error counters */
 	if (!probing) {
 		dpsctp_path_strike(a, path, now);
-		if (++a->error_count > a->ep->cfg.assoc_max_retrans) {
+		if (++a->error_count > a->cfg.assoc_max_retrans) {
 			dpsctp_assoc_end(a, DPSCTP_ABORT_T3_MAX_RETRANS, true, 0, NULL, 0, NULL, 0,
 				DPSCTP_EV_COMM_LOST);
 			return false;
@@ -1038,7 +1064,7 @@ dpsctp_outq_t3_expired(struct dpsctp_assoc *a, unsigned int path, uint64_t now)
 	q->fr_pending = false;
 	if (p->flight > 0)
 		p->t3 = now + p->rto.rto;
-	dpsctp_outq_opportunity(q, a->ep->cfg.max_burst);
+	dpsctp_outq_opportunity(q, a->cfg.max_burst);
 	return true;
 }
 
@@ -1096,5 +1122,5 @@ dpsctp_outq_mtu_shrunk(struct dpsctp_assoc *a, unsigned int path, uint32_t mtu)
 		if (c->path == path && c->state == DPSCTP_TC_FLIGHT && chunk_size(c) > room)
 			mark_retx(a, tsn, c);
 	}
-	dpsctp_outq_opportunity(q, a->ep->cfg.max_burst);
+	dpsctp_outq_opportunity(q, a->cfg.max_burst);
 }

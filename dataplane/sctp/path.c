@@ -58,23 +58,23 @@ route(struct dpsctp_assoc *a, struct dpsctp_tpath *p)
 	if (ep->cb.route != NULL) {
 		memset(&local, 0, sizeof(local));
 		if (ep->cb.route(ep->cb.ctx, &p->remote, &local) == 0 &&
-			dpsctp_addr_list_has(ep->addrs, ep->naddrs, &local)) {
+			dpsctp_addr_list_has(a->laddrs, a->nladdrs, &local)) {
 			p->local = local;
 			p->reachable = true;
 		}
 		return;
 	}
 	/* no route callback: the first address of the family, in scope, then any of the family */
-	for (j = 0; j < ep->naddrs && !p->reachable; j++)
-		if (ep->addrs[j].family == p->remote.family &&
-			dpsctp_addr_in_scope(&ep->addrs[j], &p->remote) &&
-			dpsctp_addr_in_scope(&p->remote, &ep->addrs[j])) {
-			p->local = ep->addrs[j];
+	for (j = 0; j < a->nladdrs && !p->reachable; j++)
+		if (a->laddrs[j].family == p->remote.family &&
+			dpsctp_addr_in_scope(&a->laddrs[j], &p->remote) &&
+			dpsctp_addr_in_scope(&p->remote, &a->laddrs[j])) {
+			p->local = a->laddrs[j];
 			p->reachable = true;
 		}
-	for (j = 0; j < ep->naddrs && !p->reachable; j++)
-		if (ep->addrs[j].family == p->remote.family) {
-			p->local = ep->addrs[j];
+	for (j = 0; j < a->nladdrs && !p->reachable; j++)
+		if (a->laddrs[j].family == p->remote.family) {
+			p->local = a->laddrs[j];
 			p->reachable = true;
 		}
 }
@@ -82,7 +82,7 @@ route(struct dpsctp_assoc *a, struct dpsctp_tpath *p)
 static void
 path_init(struct dpsctp_assoc *a, struct dpsctp_tpath *p)
 {
-	const struct dpsctp_proto_config *cfg = &a->ep->cfg;
+	const struct dpsctp_proto_config *cfg = &a->cfg;
 
 	dpsctp_rto_init(&p->rto, a->rto_initial, a->rto_min, a->rto_max);
 	dpsctp_cc_init(&p->cc, p->cc.mtu != 0 ? p->cc.mtu : cfg->pmtu,
@@ -114,7 +114,7 @@ dpsctp_paths_add(struct dpsctp_assoc *a, const struct dpsctp_addr *remote, bool 
 	p = &a->paths[i];
 	memset(p, 0, sizeof(*p));
 	p->remote = *remote;
-	p->cc.mtu = a->ep->cfg.pmtu;
+	p->cc.mtu = a->cfg.pmtu;
 	p->pmr = a->pmr;
 	p->pfmr = a->pfmr;
 	p->hb_interval = a->hb_interval;
@@ -198,7 +198,7 @@ dpsctp_paths_update_mtu(struct dpsctp_assoc *a)
 		if (dpsctp_path_ip_hdr(p) > ip)
 			ip = dpsctp_path_ip_hdr(p);
 	}
-	a->mtu_min = mtu != 0 ? mtu : a->ep->cfg.pmtu;
+	a->mtu_min = mtu != 0 ? mtu : a->cfg.pmtu;
 	a->ip_hdr_max = ip;
 }
 
@@ -475,7 +475,7 @@ void
 dpsctp_paths_start(struct dpsctp_assoc *a, uint64_t now)
 {
 	unsigned int i, probes = 0;
-	uint32_t burst = a->ep->cfg.hb_max_burst != 0 ? a->ep->cfg.hb_max_burst : 1;
+	uint32_t burst = a->cfg.hb_max_burst != 0 ? a->cfg.hb_max_burst : 1;
 
 	a->hb_stopped = false;
 	a->probe_count = 0;
@@ -537,7 +537,7 @@ hb_fire(struct dpsctp_assoc *a, struct dpsctp_tpath *p, uint64_t now)
 static void
 probe_fire(struct dpsctp_assoc *a, struct dpsctp_tpath *p, uint64_t now)
 {
-	uint32_t burst = a->ep->cfg.hb_max_burst != 0 ? a->ep->cfg.hb_max_burst : 1;
+	uint32_t burst = a->cfg.hb_max_burst != 0 ? a->cfg.hb_max_burst : 1;
 
 	if (a->probe_count == 0 || now >= a->probe_window + p->rto.rto) {
 		a->probe_window = now;
@@ -567,7 +567,7 @@ hb_expired(struct dpsctp_assoc *a, unsigned int i, uint64_t now)
 		p->hb_send = false;
 		dpsctp_rto_backoff(&p->rto);
 		dpsctp_path_strike(a, i, now);
-		if (!unconfirmed && ++a->error_count > a->ep->cfg.assoc_max_retrans) {
+		if (!unconfirmed && ++a->error_count > a->cfg.assoc_max_retrans) {
 			dpsctp_assoc_end(a, DPSCTP_ABORT_HB_MAX_RETRANS, true, 0, NULL, 0, NULL, 0,
 				DPSCTP_EV_COMM_LOST);
 			return false;

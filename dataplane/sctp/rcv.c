@@ -23,7 +23,7 @@ deliver(void *ctx, const struct dpsctp_rcvinfo *ri, const struct dpsctp_iov *iov
 
 	info.assoc_id = a->id;
 	info.cumtsn = a->tsnmap.cum_tsn;
-	if (ep->cfg.rcv_app_window)
+	if (a->cfg.rcv_app_window)
 		for (i = 0; i < iovcnt; i++)
 			a->rcv_held += iov[i].len;
 	if (eor)
@@ -35,12 +35,12 @@ deliver(void *ctx, const struct dpsctp_rcvinfo *ri, const struct dpsctp_iov *iov
 int
 dpsctp_rcv_setup(struct dpsctp_assoc *a)
 {
-	uint32_t pd = a->ep->cfg.pd_point != 0 ? a->ep->cfg.pd_point : a->ep->cfg.a_rwnd / 2;
+	uint32_t pd = a->cfg.pd_point != 0 ? a->cfg.pd_point : a->cfg.a_rwnd / 2;
 
 	dpsctp_tsnmap_init(&a->tsnmap, a->peer_itsn);
 	a->rcv_held = 0;
 	a->sack_pkts = 0;
-	a->last_rwnd = a->ep->cfg.a_rwnd;
+	a->last_rwnd = a->cfg.a_rwnd;
 	return dpsctp_reasm_init(&a->reasm, &a->ep->env, a->mis == 0 ? 1 : a->mis, pd, deliver, a);
 }
 
@@ -71,7 +71,7 @@ uint32_t
 dpsctp_rcv_window(const struct dpsctp_assoc *a)
 {
 	size_t held = a->reasm.queued + a->rcv_held;
-	uint32_t w = a->ep->cfg.a_rwnd;
+	uint32_t w = a->cfg.a_rwnd;
 
 	return held >= w ? 0 : w - (uint32_t)held;
 }
@@ -114,7 +114,6 @@ dpsctp_rcv_data(struct dpsctp_assoc *a, const struct dpsctp_data *d, uint64_t no
 	size_t held;
 	int rc;
 
-	(void)now;
 	if (d->payload_len == 0) {
 		uint8_t tsn[4];
 
@@ -125,6 +124,7 @@ dpsctp_rcv_data(struct dpsctp_assoc *a, const struct dpsctp_data *d, uint64_t no
 			4, NULL, 0, DPSCTP_EV_COMM_LOST);
 		return -ECONNABORTED;
 	}
+	dpsctp_assoc_activity(a, now); /* RFC 6458 8.1.8: not idle */
 	if (!a->pkt_data && (a->pending & DPSCTP_SEND_SACK) != 0)
 		flush_sack(a);
 	a->pkt_data = true;
@@ -160,9 +160,9 @@ dpsctp_rcv_data(struct dpsctp_assoc *a, const struct dpsctp_data *d, uint64_t no
 	 * cumulative TSN is still taken up to twice the window: it is the one that lets held
 	 * data be delivered, and refusing it could block the association for good. */
 	held = a->reasm.queued + a->rcv_held;
-	if (held + d->payload_len > ep->cfg.a_rwnd &&
-		(held >= 2 * (size_t)ep->cfg.a_rwnd || d->tsn != a->tsnmap.cum_tsn + 1 ||
-			(held >= ep->cfg.a_rwnd && !dpsctp_tsnmap_has_gaps(&a->tsnmap)))) {
+	if (held + d->payload_len > a->cfg.a_rwnd &&
+		(held >= 2 * (size_t)a->cfg.a_rwnd || d->tsn != a->tsnmap.cum_tsn + 1 ||
+			(held >= a->cfg.a_rwnd && !dpsctp_tsnmap_has_gaps(&a->tsnmap)))) {
 		ep->stats.drops[DPSCTP_DROP_NO_RWND]++;
 		sack_now(a);
 		return 0;
@@ -195,7 +195,6 @@ dpsctp_rcv_data(struct dpsctp_assoc *a, const struct dpsctp_data *d, uint64_t no
 void
 dpsctp_rcv_packet_done(struct dpsctp_assoc *a, uint64_t now)
 {
-	struct dpsctp_endpoint *ep = a->ep;
 
 	if (!a->pkt_data)
 		return;
@@ -209,11 +208,11 @@ dpsctp_rcv_packet_done(struct dpsctp_assoc *a, uint64_t now)
 		a->sack_immediate = true;
 	}
 	/* 6.2: a SACK for at least every second packet, within sack_delay of the first */
-	if (a->sack_immediate || a->sack_pkts >= ep->cfg.sack_freq || ep->cfg.sack_delay == 0) {
+	if (a->sack_immediate || a->sack_pkts >= a->cfg.sack_freq || a->cfg.sack_delay == 0) {
 		a->pending |= DPSCTP_SEND_SACK;
 		a->sack_immediate = false;
 	} else if (a->deadline[DPSCTP_T_SACK] == DPSCTP_NEVER) {
-		a->deadline[DPSCTP_T_SACK] = now + ep->cfg.sack_delay;
+		a->deadline[DPSCTP_T_SACK] = now + a->cfg.sack_delay;
 	}
 }
 
@@ -249,9 +248,9 @@ dpsctp_rcv_put_sack(struct dpsctp_assoc *a, struct dpsctp_wbuf *w)
 void
 dpsctp_rcv_consume(struct dpsctp_assoc *a, size_t bytes)
 {
-	uint32_t mtu = a->ep->cfg.pmtu;
+	uint32_t mtu = a->cfg.pmtu;
 
-	if (!a->ep->cfg.rcv_app_window || a->reasm.next_ssn == NULL)
+	if (!a->cfg.rcv_app_window || a->reasm.next_ssn == NULL)
 		return;
 	a->rcv_held = bytes >= a->rcv_held ? 0 : a->rcv_held - (uint32_t)bytes;
 	/* 6.2: tell the peer when the window opened by an MTU or more, or from below one MTU

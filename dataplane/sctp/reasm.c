@@ -598,3 +598,16 @@ dpsctp_reasm_add(struct dpsctp_reasm *r, const struct dpsctp_data *d)
 	}
 	return 0;
 }
+
+void
+dpsctp_reasm_set_pd_point(struct dpsctp_reasm *r, uint32_t pd_point)
+{
+	const struct dpsctp_rchunk *h;
+
+	r->pd_point = pd_point != 0 ? pd_point : 1;
+	/* nbig counts runs by the point: count again */
+	r->nbig = 0;
+	for (h = r->frags; h != NULL; h = h->run_next)
+		if (is_big(r, h))
+			r->nbig++;
+}

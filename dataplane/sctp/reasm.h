@@ -108,4 +108,10 @@ int dpsctp_reasm_add(struct dpsctp_reasm *r, const struct dpsctp_data *d);
 /** Is a partial delivery in progress? Then @p sid and @p ssn say of which message. */
 bool dpsctp_reasm_pd(const struct dpsctp_reasm *r, uint16_t *sid, uint16_t *ssn);
 
+/**
+ * Change the partial delivery point to @p pd_point (0 is taken as 1). Messages already held
+ * are judged by it from the next chunk that arrives; nothing is delivered by this call.
+ */
+void dpsctp_reasm_set_pd_point(struct dpsctp_reasm *r, uint32_t pd_point);
+
 #endif /* DPSCTP_SCTP_REASM_H */

@@ -92,7 +92,7 @@ apply_peer_init_ack(struct dpsctp_assoc *a, const struct dpsctp_sm_input *in,
 	take_peer_init(a, ia, p);
 	/* 5.1.1: each side uses the minimum of its OS and the other's MIS */
 	a->os = min16(a->os_wanted, ia->mis);
-	a->mis = min16(ep->cfg.mis, ia->os);
+	a->mis = min16(a->cfg.mis, ia->os);
 	/* the addresses the user gave stay (confirmed); the INIT ACK's source and list are added,
 	 * to be confirmed */
 	dpsctp_paths_add(a, &in->path->remote, false);

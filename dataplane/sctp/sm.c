@@ -598,7 +598,7 @@ sf_3_3_10_error(const struct dpsctp_assoc *a, const struct dpsctp_sm_input *in,
 		dpsctp_cause_decode(&t, &cause) == 0) {
 		uint64_t ms;
 
-		if (a->stale_count + 1 > a->ep->cfg.max_init_retrans)
+		if (a->stale_count + 1 > a->cfg.max_init_retrans)
 			return end(c, DPSCTP_ABORT_STALE_COOKIE_MAX, false, 0, NULL, 0,
 				DPSCTP_EV_CANT_STR_ASSOC);
 		/* ask for twice the staleness the peer measured (in us), at least 1 ms */
