@@ -10,6 +10,7 @@
 #include "assoc.h"
 #include "cause.h"
 #include "initparam.h"
+#include "ootb.h"
 #include "packet.h"
 #include "sm.h"
 
@@ -650,19 +651,6 @@ assoc_input(struct dpsctp_assoc *a, const struct dpsctp_packet_info *pi,
 }
 
 /* 8.4 rule 7: a Stale Cookie ERROR is discarded without an answer. */
-static bool
-has_stale_cookie_error(const struct dpsctp_packet_info *pi)
-{
-	const uint8_t *p = pi->chunks;
-	struct dpsctp_chunk ch;
-
-	while (dpsctp_chunk_next(&p, pi->end, &ch) == 1)
-		if (ch.type == DPSCTP_CHUNK_ERROR && ch.len >= 8 &&
-			dpsctp_get_be16(ch.value) == DPSCTP_CAUSE_STALE_COOKIE)
-			return true;
-	return false;
-}
-
 static int
 init_input(struct dpsctp_endpoint *ep, const struct dpsctp_packet_info *pi,
 	const struct dpsctp_path *path, uint64_t now)
@@ -698,7 +686,7 @@ ootb_input(struct dpsctp_endpoint *ep, const struct dpsctp_packet_info *pi,
 	const struct dpsctp_path *path, uint64_t now)
 {
 	struct dpsctp_assoc *a = NULL;
-	uint8_t type;
+	struct dpsctp_ootb_reply r;
 
 	if (pi->first_type == DPSCTP_CHUNK_INIT)
 		return init_input(ep, pi, path, now);
@@ -716,20 +704,11 @@ ootb_input(struct dpsctp_endpoint *ep, const struct dpsctp_packet_info *pi,
 		/* 5.1 D: chunks bundled after the COOKIE ECHO belong to the new association */
 		return assoc_input(a, pi, path, now, true);
 	}
-	/* 8.4 rules 2, 6 and 7: ABORT, SHUTDOWN COMPLETE, COOKIE ACK, Stale Cookie: silence */
-	if (dpsctp_packet_has(pi, DPSCTP_CHUNK_ABORT) ||
-		dpsctp_packet_has(pi, DPSCTP_CHUNK_SHUTDOWN_COMPLETE) ||
-		dpsctp_packet_has(pi, DPSCTP_CHUNK_COOKIE_ACK) || has_stale_cookie_error(pi))
-		return dropped(ep, DPSCTP_DROP_OOTB);
-	if (dpsctp_packet_has(pi, DPSCTP_CHUNK_SHUTDOWN_ACK)) {
-		/* 8.4 rule 5: SHUTDOWN COMPLETE, T bit set, the packet's tag */
-		type = DPSCTP_CHUNK_SHUTDOWN_COMPLETE;
-		dpsctp_ep_reply_ctrl(ep, pi->hdr.src_port, pi->hdr.vtag, path, &type, 1,
-			DPSCTP_CHUNK_FLAG_T, 0, NULL, 0);
-		return dropped(ep, DPSCTP_DROP_OOTB);
-	}
-	/* 8.4 rule 8: ABORT, T bit set, the packet's tag */
-	reply_abort(ep, pi->hdr.src_port, pi->hdr.vtag, true, path, 0, NULL, 0);
+	/* 8.4 rules 2 and 5 to 8 (ootb.c) */
+	dpsctp_ootb_decide(pi, &r);
+	if (r.type != 0)
+		dpsctp_ep_reply_ctrl(ep, pi->hdr.src_port, r.vtag, path, &r.type, 1, r.flags, 0,
+			NULL, 0);
 	return dropped(ep, DPSCTP_DROP_OOTB);
 }
 

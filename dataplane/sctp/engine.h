@@ -513,6 +513,17 @@ int dpsctp_endpoint_input(struct dpsctp_endpoint *ep, const uint8_t *pkt, size_t
 	const struct dpsctp_path *path, uint64_t now);
 
 /**
+ * Answer a packet (checksum verified) sent to a port where no endpoint exists, as RFC 9260 8.4
+ * says: an INIT gets an ABORT with its Initiate Tag and the T bit clear (rule 3: so the peer's
+ * connect fails at once instead of timing out), a SHUTDOWN ACK a SHUTDOWN COMPLETE and any other
+ * packet an ABORT, both with the packet's tag and the T bit set; ABORT, SHUTDOWN COMPLETE, COOKIE
+ * ACK, COOKIE ECHO, Stale Cookie errors and malformed packets get nothing. The answer goes back
+ * on the reversed path; its checksum field is zero.
+ * @return its length in @p buf (@p cap >= 16), or 0 for no answer
+ */
+size_t dpsctp_ootb_answer(const uint8_t *pkt, size_t len, uint8_t *buf, size_t cap);
+
+/**
  * Build the next packet to send into @p buf (@p cap bytes, at least 1500 recommended) and tell
  * on which @p path. The checksum field is left zero for the caller to fill.
  * @return the packet length, or 0 when there is nothing (more) to send now.
