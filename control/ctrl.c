@@ -15,6 +15,7 @@
 #include <rte_ring.h>
 
 #include "arp.h"
+#include "attach.h"
 #include "ctrl.h"
 #include "encap.h"
 #include "icmp.h"
@@ -60,6 +61,11 @@ struct dpsctpd_ctrl {
 	struct pending_open pending[16];
 	unsigned int npending;
 	struct dpsctpd_ctrl_stats st;
+	struct dpsctpd_attach *attach; /**< the attach server (dpsctpd), or NULL */
+	uint64_t next_attach;
+	bool stopping;                 /**< shutting down: no more attach requests */
+	struct dpsctp_stats eng_gone;  /**< counters of control endpoints since destroyed */
+	struct dpsctp_stats eng_sum;   /**< every control endpoint's counters (telemetry's copy) */
 };
 
 static int
@@ -324,11 +330,13 @@ init_input(struct dpsctpd_ctrl *c, struct rte_mbuf *m, uint8_t *frame, const str
 	unsigned int svc;
 
 	c->st.init_in++;
+	/* at most one slot in use has a port (EADDRINUSE otherwise) */
 	for (svc = 0; svc < c->s->nservices; svc++)
-		if (c->s->services[svc].port == dport)
+		if (__atomic_load_n(&c->s->services[svc].state, __ATOMIC_ACQUIRE) != DP_SLOT_FREE &&
+			c->s->services[svc].port == dport)
 			break;
-	if (svc == c->s->nservices)
-		return; /* the worker checked; a race with nothing */
+	if (svc == c->s->nservices || c->eps[svc] == NULL)
+		return; /* the worker checked; a race with an endpoint that closed */
 	owner_key_make(&k, &in->src, sport, dport);
 	if (rte_hash_lookup_data(c->owners, &k, &val) >= 0) {
 		/* a known peer: its INIT is a collision or a restart, for the owner (5.2) */
@@ -347,7 +355,10 @@ init_input(struct dpsctpd_ctrl *c, struct rte_mbuf *m, uint8_t *frame, const str
 		}
 		return;
 	}
-	/* a new association: the worker that will own it is named in the tag of our INIT ACK */
+	/*
+	 * A new association: the worker that will own it is named in the tag of our INIT ACK. (A
+	 * CLOSING slot's endpoint no longer listens: the engine turns the INIT away.)
+	 */
 	(void)dpsctp_endpoint_set_owner(c->eps[svc], c->next_worker);
 	c->next_worker = (c->next_worker + 1) % c->s->nworkers;
 	if (dpsctp_endpoint_input(c->eps[svc], sctp, in->l4_len, &path, c->now) == 0)
@@ -374,6 +385,13 @@ packet_input(struct dpsctpd_ctrl *c, struct rte_mbuf *m)
 		init_input(c, m, frame, &in);
 }
 
+static bool
+slot_in_use(const struct dpsctpd_ctrl *c, unsigned int svc)
+{
+	return svc < c->s->nservices &&
+		__atomic_load_n(&c->s->services[svc].state, __ATOMIC_ACQUIRE) != DP_SLOT_FREE;
+}
+
 static void
 msg_input(struct dpsctpd_ctrl *c, unsigned int w, const struct dp_msg *msg)
 {
@@ -386,14 +404,15 @@ msg_input(struct dpsctpd_ctrl *c, unsigned int w, const struct dp_msg *msg)
 			resolve(c, msg->port, &msg->addr);
 		break;
 	case DP_MSG_ASSOC_UP:
-		if (msg->svc >= c->s->nservices)
+		if (!slot_in_use(c, msg->svc))
 			break;
 		owner_key_make(&k, &msg->addr, msg->peer_port, c->s->services[msg->svc].port);
 		(void)rte_hash_add_key_data(c->owners, &k,
 			(void *)(uintptr_t)(((uint64_t)msg->u32 << 8) | w));
 		break;
 	case DP_MSG_ASSOC_DOWN:
-		if (msg->svc >= c->s->nservices)
+		/* late news of a slot already released: its owners were forgotten with it */
+		if (!slot_in_use(c, msg->svc))
 			break;
 		owner_key_make(&k, &msg->addr, msg->peer_port, c->s->services[msg->svc].port);
 		/* only while the entry is still this association's (a restart may have replaced it) */
@@ -472,6 +491,130 @@ pending_opens(struct dpsctpd_ctrl *c)
 	}
 }
 
+/* ---- application endpoints ---- */
+
+/* Forget the owners of the associations on local port @p port (a slot released). */
+static void
+owners_forget_port(struct dpsctpd_ctrl *c, uint16_t port)
+{
+	struct owner_key batch[64];
+	unsigned int n, i;
+
+	/* deleting while iterating is not allowed: collect a batch, delete it, start again */
+	do {
+		const void *key;
+		void *data;
+		uint32_t next = 0;
+
+		n = 0;
+		while (n < RTE_DIM(batch) && rte_hash_iterate(c->owners, &key, &data, &next) >= 0) {
+			const struct owner_key *k = key;
+
+			if (k->local_port == port)
+				batch[n++] = *k;
+		}
+		for (i = 0; i < n; i++)
+			(void)rte_hash_del_key(c->owners, &batch[i]);
+	} while (n == RTE_DIM(batch));
+}
+
+static void
+ep_retire(struct dpsctpd_ctrl *c, unsigned int svc)
+{
+	if (c->eps[svc] == NULL)
+		return;
+	dp_stack_engine_stats_add(&c->eng_gone, dpsctp_endpoint_stats(c->eps[svc]));
+	dpsctp_endpoint_destroy(c->eps[svc]);
+	c->eps[svc] = NULL;
+}
+
+/* Release the CLOSING slots every worker is done with. @return slots released. */
+static unsigned int
+reap_slots(struct dpsctpd_ctrl *c)
+{
+	uint32_t all = (uint32_t)((1ull << c->s->nworkers) - 1);
+	unsigned int i, n = 0;
+
+	for (i = 0; i < c->s->nservices; i++) {
+		struct dp_service *sv = &c->s->services[i];
+
+		if (__atomic_load_n(&sv->state, __ATOMIC_ACQUIRE) != DP_SLOT_CLOSING ||
+			(__atomic_load_n(&sv->closed_mask, __ATOMIC_ACQUIRE) & all) != all)
+			continue;
+		ep_retire(c, i);
+		owners_forget_port(c, sv->port);
+		__atomic_store_n(&sv->state, DP_SLOT_FREE, __ATOMIC_RELEASE);
+		CLOG(INFO, "endpoint %u (port %u) released\n", i, sv->port);
+		n++;
+	}
+	return n;
+}
+
+/* Telemetry's copy of the control endpoints' counters (they come and go on this lcore). */
+static void
+stats_refresh(struct dpsctpd_ctrl *c)
+{
+	struct dpsctp_stats sum = c->eng_gone;
+	const uint64_t *src = (const uint64_t *)&sum;
+	uint64_t *dst = (uint64_t *)&c->eng_sum;
+	unsigned int i;
+	size_t k;
+
+	for (i = 0; i < DP_MAX_SERVICES; i++)
+		if (c->eps[i] != NULL)
+			dp_stack_engine_stats_add(&sum, dpsctp_endpoint_stats(c->eps[i]));
+	for (k = 0; k < sizeof(sum) / sizeof(uint64_t); k++)
+		__atomic_store_n(&dst[k], src[k], __ATOMIC_RELAXED);
+}
+
+int
+dpsctpd_ctrl_slot_open(struct dpsctpd_ctrl *c, unsigned int svc)
+{
+	if (svc >= DP_MAX_SERVICES)
+		return -EINVAL;
+	ep_retire(c, svc);
+	return dp_stack_endpoint_create(c->s, svc, 0, NULL, c->now, &c->eps[svc]);
+}
+
+int
+dpsctpd_ctrl_slot_update(struct dpsctpd_ctrl *c, unsigned int svc, bool remake)
+{
+	const struct dp_service *sv = &c->s->services[svc];
+	int rc;
+
+	if (svc >= DP_MAX_SERVICES || c->eps[svc] == NULL)
+		return -EINVAL;
+	if (remake) {
+		rc = dpsctp_endpoint_set_config(c->eps[svc], &sv->proto);
+		if (rc == 0)
+			rc = dpsctp_endpoint_set_addrs(c->eps[svc], sv->addrs, sv->naddrs);
+		if (rc != 0)
+			return rc;
+	}
+	dpsctp_endpoint_listen(c->eps[svc], sv->listen);
+	return 0;
+}
+
+void
+dpsctpd_ctrl_slot_closing(struct dpsctpd_ctrl *c, unsigned int svc)
+{
+	if (svc < DP_MAX_SERVICES && c->eps[svc] != NULL)
+		dpsctp_endpoint_listen(c->eps[svc], false);
+}
+
+void
+dpsctpd_ctrl_slot_drop(struct dpsctpd_ctrl *c, unsigned int svc)
+{
+	if (svc < DP_MAX_SERVICES)
+		ep_retire(c, svc);
+}
+
+void
+dpsctpd_ctrl_set_attach(struct dpsctpd_ctrl *c, struct dpsctpd_attach *a)
+{
+	c->attach = a;
+}
+
 unsigned int
 dpsctpd_ctrl_poll(struct dpsctpd_ctrl *c)
 {
@@ -493,9 +636,15 @@ dpsctpd_ctrl_poll(struct dpsctpd_ctrl *c)
 			msg_input(c, w, &msgs[i]);
 		work += n;
 	}
+	if (c->attach != NULL && !c->stopping && c->now >= c->next_attach) {
+		c->next_attach = c->now + DPSCTP_MS;
+		work += dpsctpd_attach_poll(c->attach, c->now);
+		work += reap_slots(c);
+	}
 	if (c->now >= c->next_slow) {
 		c->next_slow = c->now + 10 * DPSCTP_MS;
 		link_poll(c);
+		stats_refresh(c);
 		if (c->npending != 0)
 			pending_opens(c);
 		for (i = 0; i < c->s->nservices; i++) {
@@ -585,6 +734,7 @@ dpsctpd_ctrl_create(struct dp_stack *s, const struct dpsctpd_config *cfg,
 			return rc;
 		}
 	}
+	stats_refresh(c);
 	announce(c);
 	/* the source services open their associations once the first hop answers ARP / ND */
 	for (i = 0; i < s->nservices; i++)
@@ -678,6 +828,8 @@ dpsctpd_ctrl_shutdown(struct dpsctpd_ctrl *c, uint32_t wait_ms)
 	unsigned int left;
 
 	c->npending = 0;
+	/* applications wait for their answers until the end closes their connections */
+	c->stopping = true;
 	/* no wait at all: a SHUTDOWN overtaken by an ABORT 40 us later would only confuse */
 	if (wait_ms != 0) {
 		to_all_workers(c, DP_MSG_SHUTDOWN_ALL);
@@ -706,4 +858,10 @@ dpsctpd_ctrl_engine_stats(const struct dpsctpd_ctrl *c, unsigned int svc)
 {
 	return svc < c->s->nservices && c->eps[svc] != NULL ? dpsctp_endpoint_stats(c->eps[svc]) :
 							       NULL;
+}
+
+void
+dpsctpd_ctrl_engine_stats_sum(const struct dpsctpd_ctrl *c, struct dpsctp_stats *sum)
+{
+	dp_stack_engine_stats_add(sum, &c->eng_sum);
 }

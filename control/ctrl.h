@@ -57,7 +57,47 @@ unsigned int dpsctpd_ctrl_shutdown(struct dpsctpd_ctrl *c, uint32_t wait_ms);
 /** The counters. */
 const struct dpsctpd_ctrl_stats *dpsctpd_ctrl_stats(const struct dpsctpd_ctrl *c);
 
-/** The control endpoint's engine counters of service @p svc (stateless answers). */
+/**
+ * The control endpoint's engine counters of service @p svc (stateless answers), NULL when the
+ * slot has none. Control lcore only: an application's slot may be released at any time.
+ */
 const struct dpsctp_stats *dpsctpd_ctrl_engine_stats(const struct dpsctpd_ctrl *c, unsigned int svc);
+
+/**
+ * Add the engine counters of every control endpoint, past ones included, to @p sum: a copy
+ * refreshed by the control lcore every 10 ms, safe to read from any thread (telemetry).
+ */
+void dpsctpd_ctrl_engine_stats_sum(const struct dpsctpd_ctrl *c, struct dpsctp_stats *sum);
+
+struct dpsctpd_attach;
+
+/** Poll the attach server @p a (attach.h) from the control loop, about every millisecond. */
+void dpsctpd_ctrl_set_attach(struct dpsctpd_ctrl *c, struct dpsctpd_attach *a);
+
+/*
+ * Application endpoints (attach.c). The attach server fills a slot and calls these; control
+ * keeps its own engine endpoint per slot (INIT answers) and releases CLOSING slots: when every
+ * worker has set its bit in closed_mask, it destroys its endpoint, forgets the owners of the
+ * slot's associations and stores state FREE.
+ */
+
+/**
+ * Slot @p svc is filled (not yet OPEN): create control's endpoint for it.
+ * @return 0 or -errno (dp_stack_endpoint_create)
+ */
+int dpsctpd_ctrl_slot_open(struct dpsctpd_ctrl *c, unsigned int svc);
+
+/**
+ * The mutable part of slot @p svc changed: listening always follows the slot; with @p remake
+ * (the addresses or the configuration changed) control's endpoint takes the slot's addresses
+ * and configuration too. @return 0 or -errno.
+ */
+int dpsctpd_ctrl_slot_update(struct dpsctpd_ctrl *c, unsigned int svc, bool remake);
+
+/** Slot @p svc went CLOSING: control's endpoint stops answering INIT. */
+void dpsctpd_ctrl_slot_closing(struct dpsctpd_ctrl *c, unsigned int svc);
+
+/** Slot @p svc never became OPEN (EP_OPEN failed after slot_open): drop its endpoint. */
+void dpsctpd_ctrl_slot_drop(struct dpsctpd_ctrl *c, unsigned int svc);
 
 #endif

@@ -6,8 +6,10 @@
  *
  * Reads the configuration (a bad one stops start-up with file, line and field), initialises the
  * EAL from it (hugepages when reserved, --no-huge otherwise, unless the file says), builds the
- * stack, launches the workers, runs the control plane on the main lcore, and on SIGINT/SIGTERM
- * shuts every association down gracefully (bounded wait, then ABORT) and exits cleanly.
+ * stack, opens the attach socket for applications (libdpsctp), launches the workers, runs the
+ * control plane on the main lcore, and on SIGINT/SIGTERM shuts every association down
+ * gracefully (bounded wait, then ABORT), closes the applications' sessions (they see EOF),
+ * removes the socket file and exits cleanly.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -25,6 +27,7 @@
 #include <rte_log.h>
 #include <rte_pdump.h>
 
+#include "attach.h"
 #include "config.h"
 #include "ctrl.h"
 #include "setup.h"
@@ -144,6 +147,7 @@ main(int argc, char **argv)
 	struct dpsctpd_config *cfg;
 	struct dp_stack *s = NULL;
 	struct dpsctpd_ctrl *c = NULL;
+	struct dpsctpd_attach *a = NULL;
 	char err[512], store[8192];
 	char *eargv[MAX_ARGS];
 	const char *path = NULL;
@@ -204,6 +208,12 @@ main(int argc, char **argv)
 		fprintf(stderr, "dpsctpd: control: %s\n", strerror(-rc));
 		goto out;
 	}
+	rc = dpsctpd_attach_open(s, cfg, c, &a, err, sizeof(err));
+	if (rc != 0) {
+		fprintf(stderr, "dpsctpd: %s: %s\n", path, err);
+		goto out;
+	}
+	dpsctpd_ctrl_set_attach(c, a);
 	/* packet capture by dpdk-dumpcap (a secondary process: needs hugepages / shared memory) */
 	if (rte_pdump_init() != 0)
 		rte_log(RTE_LOG_NOTICE, logtype,
@@ -228,11 +238,18 @@ main(int argc, char **argv)
 		"control: signal %d: shutting down %u associations (up to %u ms)\n", (int)stop_signal,
 		dpsctpd_ctrl_assoc_count(c), cfg->shutdown_wait_ms);
 	left = dpsctpd_ctrl_shutdown(c, cfg->shutdown_wait_ms);
+	/* the applications see EOF; their memory goes once the workers are gone (below) */
+	dpsctpd_attach_close(a);
 	printf("dpsctpd: stopped (%u associations aborted)\n", left);
 	rc = 0;
 out:
 	dpsctpd_telemetry_unregister();
 	(void)rte_pdump_uninit();
+	if (a != NULL) {
+		/* no worker may touch a session's memory once it is unmapped */
+		dpsctpd_stack_wait(s);
+		dpsctpd_attach_free(a);
+	}
 	dpsctpd_stack_free(s);
 	dpsctpd_ctrl_free(c);
 	dpsctpd_config_free(cfg);

@@ -120,6 +120,8 @@ dpsctpd_stack_build(const struct dpsctpd_config *cfg, const uint16_t *port_ids,
 	dp_stack_random(NULL, s->cookie_master, sizeof(s->cookie_master));
 	s->proto = cfg->proto;
 	s->nworkers = cfg->nworkers;
+	for (i = 0; i < DP_MAX_SESSIONS; i++)
+		s->sessions[i].efd = -1; /* no session yet (attach.c) */
 	for (i = 0; i < cfg->nworkers; i++)
 		s->worker_lcore[i] = cfg->worker_lcores[i];
 	for (i = 0; i < cfg->nloopback && i < DP_MAX_LOOPBACK; i++)
@@ -242,15 +244,26 @@ dpsctpd_stack_launch(struct dp_stack *s)
 }
 
 void
+dpsctpd_stack_wait(struct dp_stack *s)
+{
+	unsigned int i;
+
+	if (s == NULL)
+		return;
+	/* a lcore already waited for (or never launched) answers at once */
+	for (i = 0; i < s->nworkers; i++)
+		if (s->workers[i] != NULL)
+			(void)rte_eal_wait_lcore(s->worker_lcore[i]);
+}
+
+void
 dpsctpd_stack_free(struct dp_stack *s)
 {
 	unsigned int i, k;
 
 	if (s == NULL)
 		return;
-	for (i = 0; i < s->nworkers; i++)
-		if (s->workers[i] != NULL)
-			(void)rte_eal_wait_lcore(s->worker_lcore[i]);
+	dpsctpd_stack_wait(s);
 	for (i = 0; i < s->nworkers; i++) {
 		struct rte_ring *rings[3] = { s->to_ctrl_pkt[i], s->to_ctrl_msg[i],
 			s->to_worker_msg[i] };

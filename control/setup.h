@@ -25,6 +25,9 @@ int dpsctpd_stack_build(const struct dpsctpd_config *cfg, const uint16_t *port_i
 /** Launch every worker on its lcore. @return 0 or -errno. */
 int dpsctpd_stack_launch(struct dp_stack *s);
 
+/** Wait for the workers to return from their loop (after DP_MSG_STOP); idempotent. */
+void dpsctpd_stack_wait(struct dp_stack *s);
+
 /** Wait for the workers to return (after DP_MSG_STOP), stop the ports, release everything. */
 void dpsctpd_stack_free(struct dp_stack *s);
 

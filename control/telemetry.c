@@ -5,6 +5,7 @@
  *   /dpsctp/ports         per port: link, MAC, MTU, addresses, NIC counters, offloads
  *   /dpsctp/assocs        association ids (and how many there are)
  *   /dpsctp/assoc,<id>    one association with its paths
+ *   /dpsctp/sessions      attached applications: id, pid, uid, gid, state, endpoints, ports
  * Keys use '/' as separator (DPDK 22.11 accepts only [A-Za-z0-9_/] in names).
  *
  * Telemetry runs in its own thread: it reads the workers' counters (single 64-bit words) and
@@ -59,6 +60,36 @@ static const struct {
 	ENGINE_FIELD(ptb_accepted), ENGINE_FIELD(ptb_rejected),
 };
 
+static uint32_t
+slot_state(unsigned int k)
+{
+	return __atomic_load_n(&tel.s->services[k].state, __ATOMIC_ACQUIRE);
+}
+
+/* Application endpoints in use (OPEN or CLOSING), of session @p si (-1: of any). */
+static unsigned int
+count_app_endpoints(int si)
+{
+	unsigned int k, n = 0, ns = __atomic_load_n(&tel.s->nservices, __ATOMIC_ACQUIRE);
+
+	for (k = 0; k < ns && k < DP_MAX_SERVICES; k++)
+		if (slot_state(k) != DP_SLOT_FREE && tel.s->services[k].kind == DP_SVC_APP &&
+			(si < 0 || tel.s->services[k].session == si))
+			n++;
+	return n;
+}
+
+static unsigned int
+count_sessions(void)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < DP_MAX_SESSIONS; i++)
+		n += __atomic_load_n(&tel.s->sessions[i].state, __ATOMIC_ACQUIRE) !=
+			DP_SESSION_FREE;
+	return n;
+}
+
 static int
 cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 {
@@ -81,15 +112,17 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 			dst[k] += __atomic_load_n(&src[k], __ATOMIC_RELAXED);
 		dp_worker_engine_stats(tel.s->workers[w], &eng);
 	}
+	/* control's endpoints come and go with applications: its own copy of their counters */
 	if (tel.c != NULL)
-		for (k = 0; k < tel.s->nservices; k++)
-			dp_stack_engine_stats_add(&eng, dpsctpd_ctrl_engine_stats(tel.c, k));
+		dpsctpd_ctrl_engine_stats_sum(tel.c, &eng);
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_u64(d, "workers", tel.s->nworkers);
 	rte_tel_data_add_dict_u64(d, "assocs",
 		tel.c != NULL ? dpsctpd_ctrl_assoc_count(tel.c) : 0);
 	rte_tel_data_add_dict_u64(d, "uptime_ms",
 		dp_stack_ns(tel.s, rte_rdtsc()) / DPSCTP_MS);
+	rte_tel_data_add_dict_u64(d, "sessions", count_sessions());
+	rte_tel_data_add_dict_u64(d, "app_endpoints", count_app_endpoints(-1));
 	rte_tel_data_add_dict_u64(d, "rx_packets", sum.rx_packets);
 	rte_tel_data_add_dict_u64(d, "rx_bytes", sum.rx_bytes);
 	rte_tel_data_add_dict_u64(d, "tx_packets", sum.tx_packets);
@@ -98,6 +131,7 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "to_control", sum.to_control);
 	rte_tel_data_add_dict_u64(d, "steered", sum.steered);
 	rte_tel_data_add_dict_u64(d, "local", sum.local);
+	rte_tel_data_add_dict_u64(d, "ootb_answers", sum.ootb_answers);
 	rte_tel_data_add_dict_u64(d, "loops", sum.loops);
 	rte_tel_data_add_dict_u64(d, "busy_loops", sum.busy_loops);
 	rte_tel_data_add_dict_u64(d, "service/msgs_in", sum.svc_msgs_in);
@@ -247,6 +281,82 @@ u64_array(void)
 	return a;
 }
 
+static const char *
+svc_kind_name(enum dp_service_kind k)
+{
+	switch (k) {
+	case DP_SVC_ECHO:
+		return "echo";
+	case DP_SVC_DISCARD:
+		return "discard";
+	case DP_SVC_SOURCE:
+		return "source";
+	case DP_SVC_APP:
+		return "app";
+	}
+	return "?";
+}
+
+static int
+cmd_sessions(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	static const char *const names[7] = { "id", "pid", "uid", "gid", "state", "endpoints",
+		"ports" };
+	static const char *const states[3] = { "free", "live", "dead" };
+	struct rte_tel_data *arr[7];
+	unsigned int i, k, n = 0, ns;
+
+	(void)cmd;
+	(void)params;
+	if (tel.s == NULL)
+		return -ENODEV;
+	for (i = 0; i < 7; i++)
+		arr[i] = i >= 4 && i != 5 ? str_array() : u64_array();
+	for (i = 0; i < 7; i++)
+		if (arr[i] == NULL)
+			goto nomem;
+	ns = __atomic_load_n(&tel.s->nservices, __ATOMIC_ACQUIRE);
+	for (i = 0; i < DP_MAX_SESSIONS; i++) {
+		const struct dp_session *ds = &tel.s->sessions[i];
+		uint32_t st = __atomic_load_n(&ds->state, __ATOMIC_ACQUIRE);
+		char ports[RTE_TEL_MAX_STRING_LEN];
+		size_t len = 0;
+
+		if (st == DP_SESSION_FREE || st > DP_SESSION_DEAD)
+			continue;
+		ports[0] = '\0';
+		for (k = 0; k < ns && k < DP_MAX_SERVICES; k++) {
+			const struct dp_service *sv = &tel.s->services[k];
+			uint32_t ss = slot_state(k);
+
+			if (ss == DP_SLOT_FREE || sv->kind != DP_SVC_APP || sv->session != (int)i ||
+				len + 16 >= sizeof(ports))
+				continue;
+			len += (size_t)snprintf(ports + len, sizeof(ports) - len, "%s%u%s",
+				len == 0 ? "" : ",", sv->port,
+				ss == DP_SLOT_CLOSING ? "(closing)" : "");
+		}
+		rte_tel_data_add_array_u64(arr[0], ds->id);
+		rte_tel_data_add_array_u64(arr[1], (uint64_t)ds->pid);
+		rte_tel_data_add_array_u64(arr[2], (uint64_t)ds->uid);
+		rte_tel_data_add_array_u64(arr[3], (uint64_t)ds->gid);
+		rte_tel_data_add_array_string(arr[4], states[st]);
+		rte_tel_data_add_array_u64(arr[5], count_app_endpoints((int)i));
+		rte_tel_data_add_array_string(arr[6], ports);
+		n++;
+	}
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "count", n);
+	for (i = 0; i < 7; i++)
+		rte_tel_data_add_dict_container(d, names[i], arr[i], 0);
+	return 0;
+nomem:
+	for (i = 0; i < 7; i++)
+		if (arr[i] != NULL)
+			rte_tel_data_free(arr[i]);
+	return -ENOMEM;
+}
+
 static int
 cmd_assoc(const char *cmd, const char *params, struct rte_tel_data *d)
 {
@@ -273,10 +383,8 @@ cmd_assoc(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "id", a.id);
 	rte_tel_data_add_dict_u64(d, "worker", w);
 	snprintf(svc, sizeof(svc), "%s:%u",
-		tel.s->services[a.svc].kind == DP_SVC_ECHO ?
-			"echo" :
-			(tel.s->services[a.svc].kind == DP_SVC_DISCARD ? "discard" : "source"),
-		tel.s->services[a.svc].port);
+		a.svc >= DP_MAX_SERVICES ? "?" : svc_kind_name(tel.s->services[a.svc].kind),
+		a.svc >= DP_MAX_SERVICES ? 0 : tel.s->services[a.svc].port);
 	rte_tel_data_add_dict_string(d, "service", svc);
 	rte_tel_data_add_dict_string(d, "state", dpsctp_state_name(a.state));
 	rte_tel_data_add_dict_u64(d, "local_port", a.local_port);
@@ -342,6 +450,8 @@ dpsctpd_telemetry_register(struct dp_stack *s, struct dpsctpd_ctrl *c)
 		"dpsctpd association ids (up to 512) and their count. No parameters");
 	rte_telemetry_register_cmd("/dpsctp/assoc", cmd_assoc,
 		"One association and its paths. Parameter: association id");
+	rte_telemetry_register_cmd("/dpsctp/sessions", cmd_sessions,
+		"Attached applications: id, pid, uid, gid, state, endpoints, ports. No parameters");
 }
 
 void

@@ -7,43 +7,16 @@
 #include <rte_branch_prediction.h>
 #include <rte_ring.h>
 
+#include "app.h"
 #include "msg.h"
 #include "route.h"
 #include "service.h"
 #include "worker.h"
 
-/* A complete received message waiting to be echoed. */
-struct dp_echo_msg {
-	struct dp_echo_msg *next;
-	size_t len;
-	struct dpsctp_sndinfo si;
-	uint8_t data[];
-};
-
-/* What the worker keeps per association. */
-struct dp_assoc_ctx {
-	struct dpsctp_assoc *a;
-	struct dp_ep *e;
-	unsigned int slot;                 /* index in w->actx */
-	struct dp_assoc_ctx *busy_next, **busy_pprev;
-	bool up;                           /* reported to control, data may flow */
-	bool closing;                      /* shutdown or abort asked */
-	/* echo: messages to send back, and the one being received */
-	struct dp_echo_msg *head, *tail;
-	struct dp_echo_msg *cur;           /* being received: grown in place, then queued */
-	size_t cur_cap;                    /* bytes of cur->data allocated */
-	/* source: messages sent and checked */
-	uint32_t sent, recv;
-	uint64_t rx_off;                   /* bytes of the message being received */
-	uint32_t rx_seq;
-	bool rx_bad;
-	bool done;
-};
-
 /* ---- busy list: associations with service work ---- */
 
-static void
-busy_add(struct dp_worker *w, struct dp_assoc_ctx *c)
+void
+dp_service_busy_add(struct dp_worker *w, struct dp_assoc_ctx *c)
 {
 	if (c->busy_pprev != NULL)
 		return;
@@ -68,8 +41,8 @@ busy_del(struct dp_assoc_ctx *c)
 
 /* ---- association contexts ---- */
 
-static struct dp_assoc_ctx *
-ctx_get(struct dp_ep *e, struct dpsctp_assoc *a)
+struct dp_assoc_ctx *
+dp_service_ctx_get(struct dp_ep *e, struct dpsctp_assoc *a)
 {
 	struct dp_worker *w = e->w;
 	struct dp_assoc_ctx *c = dpsctp_assoc_user(a);
@@ -104,6 +77,8 @@ ctx_release(struct dp_worker *w, struct dp_assoc_ctx *c)
 	unsigned int last = w->nactx - 1;
 
 	busy_del(c);
+	if (w->s->services[c->e->svc].kind == DP_SVC_APP)
+		dp_app_assoc_release(w, c);
 	for (m = c->head; m != NULL; m = next) {
 		next = m->next;
 		free(m);
@@ -152,7 +127,7 @@ cb_state_change(void *ctx, struct dpsctp_assoc *a, enum dpsctp_state from, enum 
 {
 	struct dp_ep *e = ctx;
 	struct dp_worker *w = e->w;
-	struct dp_assoc_ctx *c = ctx_get(e, a);
+	struct dp_assoc_ctx *c = dp_service_ctx_get(e, a);
 
 	(void)from;
 	if (c == NULL)
@@ -161,7 +136,7 @@ cb_state_change(void *ctx, struct dpsctp_assoc *a, enum dpsctp_state from, enum 
 		c->up = true;
 		report_owner(w, c, DP_MSG_ASSOC_UP);
 		if (w->s->services[e->svc].kind == DP_SVC_SOURCE)
-			busy_add(w, c);
+			dp_service_busy_add(w, c);
 		if (w->draining) {
 			c->closing = true;
 			(void)dpsctp_assoc_shutdown(a, w->now);
@@ -176,7 +151,7 @@ cb_deliver(void *ctx, struct dpsctp_assoc *a, const struct dpsctp_rcvinfo *ri,
 	struct dp_ep *e = ctx;
 	struct dp_worker *w = e->w;
 	const struct dp_service *sv = &w->s->services[e->svc];
-	struct dp_assoc_ctx *c = ctx_get(e, a);
+	struct dp_assoc_ctx *c = dp_service_ctx_get(e, a);
 	unsigned int i;
 	size_t total = 0;
 
@@ -188,6 +163,9 @@ cb_deliver(void *ctx, struct dpsctp_assoc *a, const struct dpsctp_rcvinfo *ri,
 	if (c == NULL)
 		return;
 	switch (sv->kind) {
+	case DP_SVC_APP:
+		dp_app_deliver(w, c, ri, iov, iovcnt, eor);
+		return;
 	case DP_SVC_DISCARD:
 		return;
 	case DP_SVC_SOURCE:
@@ -212,7 +190,7 @@ cb_deliver(void *ctx, struct dpsctp_assoc *a, const struct dpsctp_rcvinfo *ri,
 			c->rx_off = 0;
 			c->rx_seq = 0;
 			c->rx_bad = false;
-			busy_add(w, c);
+			dp_service_busy_add(w, c);
 		}
 		return;
 	case DP_SVC_ECHO:
@@ -252,7 +230,7 @@ cb_deliver(void *ctx, struct dpsctp_assoc *a, const struct dpsctp_rcvinfo *ri,
 			else
 				c->head = m;
 			c->tail = m;
-			busy_add(w, c);
+			dp_service_busy_add(w, c);
 		}
 		return;
 	}
@@ -261,10 +239,13 @@ cb_deliver(void *ctx, struct dpsctp_assoc *a, const struct dpsctp_rcvinfo *ri,
 static void
 cb_event(void *ctx, struct dpsctp_assoc *a, const struct dpsctp_event *ev)
 {
-	(void)ctx;
-	(void)a;
-	(void)ev;
-	/* no application yet: the events are counted by the engine; telemetry shows states */
+	struct dp_ep *e = ctx;
+	struct dp_worker *w = e->w;
+
+	/* built-in services: the events are counted by the engine; telemetry shows states */
+	if (w->s->services[e->svc].kind != DP_SVC_APP)
+		return;
+	dp_app_event(w, e, a != NULL ? dp_service_ctx_get(e, a) : NULL, ev);
 }
 
 static void
@@ -291,27 +272,30 @@ cb_route(void *ctx, const struct dpsctp_addr *remote, struct dpsctp_addr *local)
 {
 	struct dp_ep *e = ctx;
 	const struct dp_stack *s = e->w->s;
-	const struct dp_service *sv = &s->services[e->svc];
 	unsigned int i;
 
+	/*
+	 * The addresses the endpoint was given (a copy: an application slot's change under its
+	 * seqlock while we read)
+	 */
 	/* our own address (local delivery): itself when bound, else a bound one of the family */
 	if (dp_stack_is_local(s, remote)) {
-		for (i = 0; i < sv->naddrs; i++) {
-			if (sv->addrs[i].family == remote->family &&
-				memcmp(sv->addrs[i].bytes, remote->bytes, 16) == 0) {
+		for (i = 0; i < e->naddrs; i++) {
+			if (e->addrs[i].family == remote->family &&
+				memcmp(e->addrs[i].bytes, remote->bytes, 16) == 0) {
 				*local = *remote;
 				return 0;
 			}
 		}
-		for (i = 0; i < sv->naddrs; i++) {
-			if (sv->addrs[i].family == remote->family) {
-				*local = sv->addrs[i];
+		for (i = 0; i < e->naddrs; i++) {
+			if (e->addrs[i].family == remote->family) {
+				*local = e->addrs[i];
 				return 0;
 			}
 		}
 		return -EHOSTUNREACH;
 	}
-	return dp_route_source_for(&s->routes, remote, sv->addrs, sv->naddrs, local);
+	return dp_route_source_for(&s->routes, remote, e->addrs, e->naddrs, local);
 }
 
 void
@@ -412,6 +396,15 @@ dp_service_run(struct dp_worker *w)
 		bool finished;
 
 		next = c->busy_next;
+		if (sv->kind == DP_SVC_APP) {
+			int rc = dp_app_assoc_run(w, c);
+
+			if (rc == 2)
+				continue; /* freed (and taken off the list) by the engine */
+			if (rc == 1)
+				busy_del(c);
+			continue;
+		}
 		finished = sv->kind == DP_SVC_SOURCE ? source_run(w, c) : echo_run(w, c);
 		c->e->dirty = true;
 		if (finished)
@@ -426,12 +419,12 @@ dp_service_associate(struct dp_worker *w, struct dp_associate_req *req)
 {
 	struct dpsctp_assoc *a = NULL;
 
-	if (req->svc < w->s->nservices) {
+	if (req->svc < w->s->nservices && w->eps[req->svc].ep != NULL) {
 		struct dp_ep *e = &w->eps[req->svc];
 
 		if (dpsctp_associate(e->ep, req->peers, req->npeers, req->peer_port, req->os,
 			    w->now, &a) == 0) {
-			(void)ctx_get(e, a);
+			(void)dp_service_ctx_get(e, a);
 			e->dirty = true;
 		}
 	}

@@ -4,6 +4,8 @@
  * association: the engine's upcalls, the per-association context, active opens, shutdown of
  * everything, and the association's telemetry snapshot.
  *
+ * Application endpoints (DP_SVC_APP) hand their upcalls and their after-input work to app.c.
+ *
  * Upcalls must not call back into the engine (engine.h), so the echo service copies what it
  * receives and sends it after the input burst (dp_service_run). The echo endpoint keeps the
  * received bytes counted against its receiver window until they are echoed
@@ -15,6 +17,7 @@
 
 #include <stdint.h>
 
+#include "app.h"
 #include "engine.h"
 #include "snapshot.h"
 #include "stack.h"
@@ -44,7 +47,41 @@ void dp_service_associate(struct dp_worker *w, struct dp_associate_req *req);
 /** SHUTDOWN (or ABORT when @p abort) every association of the worker. */
 void dp_service_shutdown_all(struct dp_worker *w, bool abort);
 
-struct dp_assoc_ctx;
+/** A complete received message waiting to be echoed. */
+struct dp_echo_msg {
+	struct dp_echo_msg *next;
+	size_t len;
+	struct dpsctp_sndinfo si;
+	uint8_t data[];
+};
+
+/** What the worker keeps per association (dpsctp_assoc_user). */
+struct dp_assoc_ctx {
+	struct dpsctp_assoc *a;
+	struct dp_ep *e;
+	unsigned int slot;                 /**< index in w->actx */
+	struct dp_assoc_ctx *busy_next, **busy_pprev;
+	bool up;                           /**< reported to control, data may flow */
+	bool closing;                      /**< shutdown or abort asked */
+	/* echo: messages to send back, and the one being received */
+	struct dp_echo_msg *head, *tail;
+	struct dp_echo_msg *cur;           /**< being received: grown in place, then queued */
+	size_t cur_cap;                    /**< bytes of cur->data allocated */
+	/* source: messages sent and checked */
+	uint32_t sent, recv;
+	uint64_t rx_off;                   /**< bytes of the message being received */
+	uint32_t rx_seq;
+	bool rx_bad;
+	bool done;
+	/* application endpoints */
+	struct dp_app_assoc app;
+};
+
+/** The context of association @p a of endpoint @p e, created on first use (NULL: no memory). */
+struct dp_assoc_ctx *dp_service_ctx_get(struct dp_ep *e, struct dpsctp_assoc *a);
+
+/** Put @p c on the worker's list of associations with work after input (dp_service_run). */
+void dp_service_busy_add(struct dp_worker *w, struct dp_assoc_ctx *c);
 
 /** Append association @p c to snapshot buffer @p b. */
 void dp_service_snapshot(struct dp_worker *w, struct dp_assoc_ctx *c, struct dp_snap_buf *b);

@@ -72,7 +72,13 @@ int
 dp_stack_endpoint_create(struct dp_stack *s, unsigned int svc, uint32_t owner,
 	const struct dpsctp_callbacks *cb, uint64_t now, struct dpsctp_endpoint **out)
 {
-	const struct dp_service *sv = &s->services[svc];
+	return dp_stack_endpoint_create_from(s, &s->services[svc], owner, cb, now, out);
+}
+
+int
+dp_stack_endpoint_create_from(struct dp_stack *s, const struct dp_service *sv, uint32_t owner,
+	const struct dpsctp_callbacks *cb, uint64_t now, struct dpsctp_endpoint **out)
+{
 	struct dpsctp_env env = {
 		.ctx = s,
 		.alloc = heap_alloc,

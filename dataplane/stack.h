@@ -185,6 +185,13 @@ void dp_stack_random(void *ctx, void *buf, size_t len);
 int dp_stack_endpoint_create(struct dp_stack *s, unsigned int svc, uint32_t owner,
 	const struct dpsctp_callbacks *cb, uint64_t now, struct dpsctp_endpoint **out);
 
+/**
+ * The same from @p sv, a private copy of a service slot (an application slot's mutable part is
+ * copied under its seqlock first: dp_app_slot_ep).
+ */
+int dp_stack_endpoint_create_from(struct dp_stack *s, const struct dp_service *sv, uint32_t owner,
+	const struct dpsctp_callbacks *cb, uint64_t now, struct dpsctp_endpoint **out);
+
 /** Add the counters of @p x to @p sum (relaxed loads: another core may be writing @p x). */
 void dp_stack_engine_stats_add(struct dpsctp_stats *sum, const struct dpsctp_stats *x);
 

@@ -119,6 +119,33 @@ send_sctp(struct dp_worker *w, struct rte_mbuf *m, size_t len, const struct dpsc
 	rte_pktmbuf_free(m);
 }
 
+/*
+ * A packet for a port where nothing listens (no slot, or a slot without an endpoint here):
+ * answered as RFC 9260 8.4 says (an INIT gets an ABORT: the peer's connect fails at once).
+ * The answer is never larger than a control chunk, so a spoofer gains no amplification.
+ */
+static void
+no_endpoint_answer(struct dp_worker *w, const uint8_t *sctp, size_t len, const struct dp_inet *in)
+{
+	struct dpsctp_path path = { .local = in->dst, .remote = in->src };
+	struct rte_mbuf *m = rte_pktmbuf_alloc(w->s->pool);
+	size_t n;
+
+	w->st.drops[DP_DROP_NO_SERVICE]++;
+	if (unlikely(m == NULL)) {
+		w->st.drops[DP_DROP_NO_MBUF]++;
+		return;
+	}
+	n = dpsctp_ootb_answer(sctp, len, rte_pktmbuf_mtod(m, uint8_t *),
+		RTE_MIN((size_t)rte_pktmbuf_tailroom(m), (size_t)DPSCTP_MAX_PACKET));
+	if (n == 0) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	w->st.ootb_answers++;
+	send_sctp(w, m, n, &path);
+}
+
 /* Everything the endpoint has to send now. */
 static void
 ep_output(struct dp_worker *w, struct dp_ep *e)
@@ -173,15 +200,36 @@ ep_settle(struct dp_worker *w, struct dp_ep *e)
 
 /* ---- receiving ---- */
 
+/* Slots in use are below this (control raises it when it opens a new one). */
+static inline unsigned int
+nslots(const struct dp_stack *s)
+{
+	unsigned int n = __atomic_load_n(&s->nservices, __ATOMIC_ACQUIRE);
+
+	return n < DP_MAX_SERVICES ? n : DP_MAX_SERVICES;
+}
+
+/* The slot of local port @p port: a FREE slot is no service; an OPEN one wins over a CLOSING one. */
 static int
 service_of_port(const struct dp_stack *s, uint16_t port)
 {
-	unsigned int i;
+	unsigned int i, n = nslots(s);
+	int closing = -1;
 
-	for (i = 0; i < s->nservices; i++)
-		if (s->services[i].port == port)
+	for (i = 0; i < n; i++) {
+		const struct dp_service *sv = &s->services[i];
+		uint32_t st;
+
+		if (sv->port != port)
+			continue;
+		st = __atomic_load_n(&sv->state, __ATOMIC_ACQUIRE);
+		/* the port is read again under the state: a slot may have been refilled meanwhile */
+		if (st == DP_SLOT_OPEN && sv->port == port)
 			return (int)i;
-	return -1;
+		if (st == DP_SLOT_CLOSING && sv->port == port)
+			closing = (int)i;
+	}
+	return closing;
 }
 
 static void
@@ -208,9 +256,9 @@ to_worker(struct dp_worker *w, unsigned int owner, struct rte_mbuf *m)
 
 /* Hand the SCTP packet to the engine endpoint of its service. */
 static void
-sctp_input(struct dp_worker *w, int svc, uint8_t *sctp, size_t len, const struct dp_inet *in)
+sctp_input(struct dp_worker *w, struct dp_ep *e, uint8_t *sctp, size_t len,
+	const struct dp_inet *in)
 {
-	struct dp_ep *e = &w->eps[svc];
 	struct dpsctp_path path = { .local = in->dst, .remote = in->src };
 
 	if (dpsctp_endpoint_input(e->ep, sctp, len, &path, w->now) != 0)
@@ -233,6 +281,7 @@ rx_frame(struct dp_worker *w, struct rte_mbuf *m, enum rx_origin origin)
 	bool steered = origin == FROM_WORKER, from_ctrl = origin == FROM_CONTROL;
 	struct dp_stack *s = w->s;
 	struct dp_inet in;
+	struct dp_ep *e;
 	uint8_t *frame, *sctp;
 	unsigned int owner;
 	int rc, svc;
@@ -287,7 +336,7 @@ rx_frame(struct dp_worker *w, struct rte_mbuf *m, enum rx_origin origin)
 	}
 	svc = service_of_port(s, (uint16_t)(sctp[2] << 8 | sctp[3]));
 	if (svc < 0) {
-		w->st.drops[DP_DROP_NO_SERVICE]++;
+		no_endpoint_answer(w, sctp, in.l4_len, &in);
 		goto drop;
 	}
 	switch (dp_steer_sctp(sctp, in.l4_len, s->nworkers, &owner)) {
@@ -327,7 +376,13 @@ rx_frame(struct dp_worker *w, struct rte_mbuf *m, enum rx_origin origin)
 		}
 		break;
 	}
-	sctp_input(w, svc, sctp, in.l4_len, &in);
+	/* an application endpoint is created here when first needed, and follows its slot */
+	e = dp_app_slot_ep(w, (unsigned int)svc);
+	if (unlikely(e == NULL)) {
+		no_endpoint_answer(w, sctp, in.l4_len, &in);
+		goto drop;
+	}
+	sctp_input(w, e, sctp, in.l4_len, &in);
 drop:
 	rte_pktmbuf_free(m);
 }
@@ -339,17 +394,17 @@ ptb_input(struct dp_worker *w, struct rte_mbuf *m, uint32_t mtu)
 	const uint8_t *frame = rte_pktmbuf_mtod(m, const uint8_t *);
 	struct dp_inet in;
 	struct dp_icmp_err err;
-	unsigned int i;
+	unsigned int i, n = nslots(w->s);
 
 	if (dp_inet_parse(frame, m->data_len, &in) != 0 ||
 		dp_icmp_error_parse(frame + in.l4_off, in.l4_len, &in.src, &in.dst, &err) != 0 ||
 		err.inner_proto != DP_INET_PROTO_SCTP || err.quoted_len < 8)
 		goto out;
-	for (i = 0; i < w->s->nservices; i++) {
+	for (i = 0; i < n; i++) {
 		struct dpsctp_path path = { .local = err.inner_src, .remote = err.inner_dst };
 		uint16_t sport = (uint16_t)(err.quoted[0] << 8 | err.quoted[1]);
 
-		if (w->s->services[i].port != sport)
+		if (w->s->services[i].port != sport || w->eps[i].ep == NULL)
 			continue;
 		if (dpsctp_endpoint_icmp_ptb(w->eps[i].ep, &path, err.quoted, err.quoted_len, mtu,
 			    w->now) == 0)
@@ -386,7 +441,9 @@ control_input(struct dp_worker *w)
 			ptb_input(w, msg->ptr, msg->u32);
 			break;
 		case DP_MSG_ROUTES_CHANGED:
-			for (j = 0; j < w->s->nservices; j++) {
+			for (j = 0; j < DP_MAX_SERVICES; j++) {
+				if (w->eps[j].ep == NULL)
+					continue;
 				dpsctp_endpoint_routes_changed(w->eps[j].ep, w->now);
 				w->eps[j].dirty = true;
 			}
@@ -425,6 +482,7 @@ housekeeping(struct dp_worker *w)
 		dp_snapshot_publish(&w->snap);
 		w->next_snapshot = w->now + 100 * DPSCTP_MS;
 	}
+	dp_app_housekeeping(w);
 }
 
 static void
@@ -481,7 +539,9 @@ worker_loop(struct dp_worker *w)
 			}
 			busy |= n != 0;
 		}
-		/* services: echo what arrived, source more messages */
+		/* applications: their requests, what waits for room in their channels */
+		dp_app_poll(w);
+		/* services: echo what arrived, source more messages; applications' credit, parked sends */
 		if (w->busy != NULL) {
 			dp_service_run(w);
 			busy = true;
@@ -495,14 +555,19 @@ worker_loop(struct dp_worker *w)
 			e->dirty = true;
 			e->rearm_at = 0;
 		}
-		for (k = 0; k < s->nservices; k++) {
+		n = nslots(s);
+		for (k = 0; k < n; k++) {
 			struct dp_ep *e = &w->eps[k];
 
+			if (e->ep == NULL)
+				continue;
 			if (e->dirty)
 				ep_settle(w, e);
 			else if (e->rearm_due && w->now >= e->rearm_at)
 				ep_rearm(w, e);
 		}
+		/* applications: publish what was produced for them, wake those that sleep */
+		dp_app_flush(w);
 		/* TX: full bursts went already; the rest once the drain deadline passed */
 		for (p = 0; p < s->nports; p++)
 			if (w->tx[p].n != 0 && w->tsc - w->tx[p].first_tsc >= w->drain_tsc)
@@ -546,16 +611,24 @@ dp_worker_create(struct dp_stack *s, unsigned int id, struct dp_worker **out)
 	/* 20 us: a burst of replies goes out together, and a lone SACK is not held longer */
 	w->drain_tsc = s->tsc_hz / 50000;
 	dp_twheel_init(&w->wheel, 20, w->now); /* ~1 ms slots */
+	dp_app_worker_init(w);
 	rc = dp_snapshot_init(&w->snap);
 	if (rc != 0)
 		goto fail;
-	for (i = 0; i < s->nservices; i++) {
+	for (i = 0; i < DP_MAX_SERVICES; i++) {
 		struct dp_ep *e = &w->eps[i];
 		struct dpsctp_callbacks cb;
 
 		e->w = w;
 		e->svc = i;
 		e->timer.owner = e;
+		/* configured services now; application endpoints when first needed (dp_app_slot_ep) */
+		if (i >= nslots(s) || s->services[i].kind == DP_SVC_APP ||
+			__atomic_load_n(&s->services[i].state, __ATOMIC_ACQUIRE) != DP_SLOT_OPEN)
+			continue;
+		memcpy(e->addrs, s->services[i].addrs, sizeof(e->addrs));
+		e->naddrs = s->services[i].naddrs;
+		e->sndbuf = s->services[i].proto.sndbuf;
 		dp_service_callbacks(&s->services[i], e, &cb);
 		rc = dp_stack_endpoint_create(s, i, id, &cb, w->now, &e->ep);
 		if (rc != 0)
@@ -576,9 +649,18 @@ dp_worker_destroy(struct dp_worker *w)
 
 	if (w == NULL)
 		return;
+	/* associations freed below must not write to applications' memory any more */
+	w->app_stopped = true;
 	for (i = 0; i < DP_MAX_SERVICES; i++)
 		if (w->eps[i].ep != NULL)
 			dpsctp_endpoint_destroy(w->eps[i].ep);
+	for (i = 0; i < 2; i++) {
+		unsigned int k;
+
+		for (k = 0; k < w->ngrave[i]; k++)
+			dpsctp_endpoint_destroy(w->grave[i][k]);
+	}
+	dp_app_worker_fini(w);
 	for (i = 0; i < w->nlocal; i++)
 		rte_pktmbuf_free(w->local_q[i]);
 	for (i = 0; i < DP_MAX_PORTS; i++) {
@@ -603,6 +685,12 @@ dp_worker_engine_stats(const struct dp_worker *w, struct dpsctp_stats *out)
 {
 	unsigned int i;
 
-	for (i = 0; i < w->s->nservices; i++)
-		dp_stack_engine_stats_add(out, dpsctp_endpoint_stats(w->eps[i].ep));
+	dp_stack_engine_stats_add(out, &w->retired);
+	for (i = 0; i < DP_MAX_SERVICES; i++) {
+		/* an application endpoint released now stays allocated for a while (w->grave) */
+		struct dpsctp_endpoint *ep = __atomic_load_n(&w->eps[i].ep, __ATOMIC_ACQUIRE);
+
+		if (ep != NULL)
+			dp_stack_engine_stats_add(out, dpsctp_endpoint_stats(ep));
+	}
 }

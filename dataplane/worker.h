@@ -16,6 +16,7 @@
 #include <rte_common.h>
 #include <rte_mbuf.h>
 
+#include "app.h"
 #include "engine.h"
 #include "inet.h"
 #include "snapshot.h"
@@ -53,6 +54,7 @@ struct dp_worker_stats {
 	uint64_t to_control;     /**< handed to the control lcore */
 	uint64_t steered;        /**< handed to another worker */
 	uint64_t local;          /**< delivered internally (our own address) */
+	uint64_t ootb_answers;   /**< answers to packets for a port without endpoint (RFC 9260 8.4) */
 	uint64_t loops;          /**< iterations of the loop */
 	uint64_t busy_loops;     /**< iterations that did something */
 	uint64_t drops[DP_DROP_COUNT];
@@ -62,6 +64,14 @@ struct dp_worker_stats {
 	uint64_t svc_msgs_out, svc_bytes_out;
 	uint64_t svc_bad;        /**< echoed messages that did not come back as sent */
 	uint64_t svc_done;       /**< source associations that sent (and got back) everything */
+	/* applications */
+	uint64_t app_reqs;       /**< requests taken from applications */
+	uint64_t app_bad_reqs;   /**< well-formed requests refused (error REPLY / SEND_FAILED) */
+	uint64_t app_broken;     /**< sessions this worker found breaking the ring protocol */
+	uint64_t app_parked;     /**< SEND messages parked (engine send buffer full) */
+	uint64_t app_queued;     /**< descriptors queued privately (application channel full) */
+	uint64_t app_dropped;    /**< notifications dropped (an application that reads nothing) */
+	uint64_t app_wakeups;    /**< eventfd writes */
 } __rte_cache_aligned;
 
 struct dp_assoc_ctx;
@@ -75,6 +85,13 @@ struct dp_ep {
 	bool dirty;                    /**< input, send or expire ran: output and re-arm */
 	uint64_t rearm_at;             /**< earliest next deadline recomputation (ns) */
 	bool rearm_due;                /**< a change happened since the last recomputation */
+	/* what the endpoint was made from: a copy (application slots change under a seqlock) */
+	struct dpsctp_addr addrs[DPSCTP_MAX_ADDRS]; /**< bound addresses (the route callback) */
+	unsigned int naddrs;
+	uint32_t gen;                  /**< application slot: the gen applied */
+	bool closing;                  /**< application slot: CLOSING applied to the associations */
+	uint64_t closing_since;        /**< ns, when CLOSING was first seen */
+	uint32_t sndbuf;               /**< the endpoint's send buffer (bounds gathering, parking) */
 };
 
 /** Frames waiting to be sent on one port. */
@@ -104,6 +121,20 @@ struct dp_worker {
 	struct dp_assoc_ctx *busy;     /**< associations with service work pending */
 	bool draining;                 /**< SHUTDOWN_ALL received */
 	uint64_t next_snapshot;        /**< ns */
+	/* applications (app.c) */
+	struct dp_app_sess app[DP_MAX_SESSIONS]; /**< the sessions as this worker sees them */
+	unsigned int app_scan;         /**< loops until the next scan of the sessions' states */
+	bool app_any;                  /**< some session is live here */
+	struct dp_assoc_ctx *app_cur;  /**< an association an app operation is running on */
+	bool app_cur_freed;            /**< ...and the engine freed it meanwhile */
+	bool app_stopped;              /**< the worker is being destroyed: no more output */
+	/*
+	 * Released application endpoints are freed two housekeeping rounds later: telemetry may
+	 * be reading their counters (dp_worker_engine_stats) from another thread.
+	 */
+	struct dpsctp_endpoint *grave[2][DP_MAX_SERVICES];
+	unsigned int ngrave[2];
+	struct dpsctp_stats retired;   /**< counters of the endpoints released so far */
 
 	struct dp_worker_stats st;
 	struct dp_snapshot snap;       /**< associations as telemetry sees them */

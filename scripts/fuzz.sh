@@ -5,9 +5,11 @@
 #           engine (the whole sans-I/O engine: two endpoints, a lossy network, user primitives)
 #           l3 (what dpsctpd runs on a received frame before the engine: Ethernet, IPv4/IPv6, ARP,
 #               ICMP errors and echo, neighbour discovery, steering, the neighbour and route tables)
+#           appq (a hostile application's shared memory against the worker's side of the API:
+#               dataplane/appq.c channel checks and app.c requests on real engine endpoints)
 # Regenerate the seed corpora: scripts/fuzz.sh --seeds [TARGET]
 #   packet: from tests/common/samples.c; engine: operation streams (write_engine_seeds.c);
-#   l3: its named seeds are committed frames (no writer)
+#   l3: its named seeds are committed frames (no writer); appq: named scripts (committed)
 # Keep what a run found: scripts/fuzz.sh --merge TARGET DIR... adds to tests/fuzz/corpus/TARGET
 #   the inputs of DIR... that bring new coverage (libFuzzer -merge=1).
 # Or keep it small: scripts/fuzz.sh --minimise TARGET MAX [DIR...] replaces the corpus by its

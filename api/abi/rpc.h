@@ -42,7 +42,7 @@ enum {
 	DPSCTP_RPC_SET_ADDRS = 1u << 2, /**< EP_UPDATE: replace the addresses with @c addrs */
 	DPSCTP_RPC_SET_LISTEN = 1u << 3, /**< EP_UPDATE: set listening from DPSCTP_RPC_LISTEN */
 	DPSCTP_RPC_SET_CFG = 1u << 4,   /**< EP_UPDATE: apply @c cfg (its mask) to future associations */
-	DPSCTP_RPC_SET_LINGER = 1u << 5, /**< EP_UPDATE: @c linger_abort */
+	DPSCTP_RPC_SET_LINGER = 1u << 5, /**< EP_OPEN / EP_UPDATE: @c linger_abort */
 };
 
 #define DPSCTP_RPC_MAX_ADDRS 16
@@ -67,7 +67,8 @@ struct dpsctp_rpc {
 	uint8_t linger_abort; /**< EP_UPDATE with SET_LINGER: close with ABORT (SO_LINGER 0) */
 	uint32_t naddrs;    /**< addresses in @c addrs */
 	struct dpsctp_abi_addr addrs[DPSCTP_RPC_MAX_ADDRS];
-	struct dpsctp_abi_cfg cfg; /**< EP_OPEN / EP_UPDATE with SET_CFG */
+	/** EP_OPEN / EP_UPDATE with SET_CFG: what to change (mask); answer: the endpoint's values */
+	struct dpsctp_abi_cfg cfg;
 };
 
 #endif

@@ -314,10 +314,20 @@ struct dpsctp_abi_cfg {
 	uint8_t has_adaptation, nodelay, disable_fragments, pad;
 };
 
+/** dpsctp_abi_paddr.flags bits (the engine's DPSCTP_SPP_* values, not the public header's). */
+enum {
+	DPSCTP_ABI_SPP_HB_ENABLE = 1u << 0,
+	DPSCTP_ABI_SPP_HB_DISABLE = 1u << 1,
+	DPSCTP_ABI_SPP_HB_DEMAND = 1u << 2,
+	DPSCTP_ABI_SPP_PMTUD_ENABLE = 1u << 3,
+	DPSCTP_ABI_SPP_PMTUD_DISABLE = 1u << 4,
+	DPSCTP_ABI_SPP_HB_TIME_IS_ZERO = 1u << 5,
+};
+
 /** DPSCTP_OP_SET_PADDR / GET_PADDR payload (SCTP_PEER_ADDR_PARAMS, THLDS, GET_PEER_ADDR_INFO). */
 struct dpsctp_abi_paddr {
 	struct dpsctp_abi_addr addr; /**< the peer address (family 0: every path, SET only) */
-	uint32_t flags;             /**< SET: engine DPSCTP_SPP_* bits; GET: the path's */
+	uint32_t flags;             /**< DPSCTP_ABI_SPP_*: SET what to do; GET the path's */
 	uint32_t hb_interval_ms;
 	uint32_t path_max_retrans;
 	uint32_t pf_threshold;      /**< SET: applied when set_thresholds is 1 */
@@ -346,6 +356,12 @@ struct dpsctp_abi_status {
 	struct dpsctp_abi_paddr primary; /**< the primary path */
 };
 
+/** dpsctp_abi_event.flags of an ASSOC_CHANGE COMM_LOST / CANT_STR_ASSOC: why it ended. */
+enum {
+	DPSCTP_ABI_EV_PEER_ABORT = 1u << 0, /**< the peer sent ABORT (connect: ECONNREFUSED) */
+	DPSCTP_ABI_EV_TIMEOUT = 1u << 1,    /**< retransmissions ran out (connect: ETIMEDOUT) */
+};
+
 /** DPSCTP_OP_NOTIFY payload head; @c data_len bytes follow it. */
 struct dpsctp_abi_event {
 	uint16_t type;              /**< engine enum dpsctp_event_type */
@@ -353,7 +369,7 @@ struct dpsctp_abi_event {
 	uint16_t error;             /**< cause code */
 	uint16_t os, is;            /**< ASSOC_CHANGE: negotiated streams */
 	uint16_t pad;
-	uint32_t flags;             /**< SEND_FAILED: DATA_UNSENT / DATA_SENT */
+	uint32_t flags;             /**< SEND_FAILED: DATA_UNSENT / DATA_SENT; ASSOC_CHANGE: DPSCTP_ABI_EV_* */
 	uint32_t ind;               /**< ADAPTATION_INDICATION; PARTIAL_DELIVERY indication */
 	struct dpsctp_abi_addr addr; /**< PEER_ADDR_CHANGE */
 	/* SEND_FAILED: the message's sndinfo; PARTIAL_DELIVERY: sid, ssn */

@@ -9,6 +9,7 @@
 #ifndef DPSCTP_LIB_H
 #define DPSCTP_LIB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,6 +17,9 @@
 #include "opts.h"
 #include "rpc.h"
 #include "shm.h"
+
+/** Marks a public API definition: exported from the shared library (the rest is hidden). */
+#define DPSCTP_EXPORT __attribute__((visibility("default")))
 
 struct dpsctp_lsock; /* a socket (core) */
 

@@ -446,6 +446,7 @@ dpsctp_assoc_end(struct dpsctp_assoc *a, enum dpsctp_abort_code code, bool send_
 	ev.u.assoc_change.inbound_streams = a->mis;
 	ev.u.assoc_change.info = peer_causes;
 	ev.u.assoc_change.info_len = peer_causes_len;
+	ev.u.assoc_change.why = (uint8_t)code;
 	if (peer_causes_len >= DPSCTP_TLV_HDR_LEN)
 		ev.u.assoc_change.error = dpsctp_get_be16(peer_causes);
 	else

@@ -265,6 +265,8 @@ struct dpsctp_event {
 			uint16_t inbound_streams;  /**< negotiated, for COMM_UP and RESTART */
 			const uint8_t *info;   /**< the peer's ABORT causes (raw TLVs) when aborted */
 			size_t info_len;       /**< bytes of @c info */
+			/** COMM_LOST / CANT_STR_ASSOC: why it ended (DPSCTP_ABORT_PEER: the peer's ABORT) */
+			uint8_t why; /**< an enum dpsctp_abort_code */
 		} assoc_change;
 		/** PEER_ADDR_CHANGE (RFC 6458 6.1.2) */
 		struct {

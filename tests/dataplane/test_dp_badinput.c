@@ -1030,7 +1030,8 @@ Test(dp_badinput, malformed_frames_are_dropped_by_reason)
 	n = build_init(s, sizeof(s), 1030, DISCARD_PORT, 0x1030, 1);
 	inject(f, frame_ip(f, sizeof(f), &B.peer4, &other, DP_INET_PROTO_SCTP, s, n));
 	inject(f, frame_ip(f, sizeof(f), &B.peer4, &B.us4, 17, s, n));
-	n = build_init(s, sizeof(s), 1031, 4444, 0x1031, 1);
+	/* (an ABORT to a port without endpoint: 8.4 rule 2, silence; an INIT is answered below) */
+	n = build_abort(s, sizeof(s), 1031, 4444, 0x1031);
 	send_sctp(&B.peer4, s, n);
 
 	/* a chained mbuf: we configure no scattered RX, so the worker refuses it */
@@ -1167,6 +1168,42 @@ Test(dp_badinput, unusual_valid_frames_are_answered)
 	snap_take(&b);
 	expect_drops(&a, &b, NULL, 0, "unusual valid frames");
 	assert_alive("unusual valid frames");
+}
+
+/*
+ * RFC 9260 8.4 for a port where no endpoint exists: an INIT gets an ABORT carrying its Initiate
+ * Tag with the T bit clear (rule 3), so the peer's connect fails at once instead of retrying for
+ * a minute; DATA gets an ABORT with the packet's tag and the T bit set (rule 8).
+ */
+Test(dp_badinput, packets_to_a_port_without_endpoint_are_aborted)
+{
+	struct snap a, b;
+	struct txf t;
+	uint8_t s[256];
+	size_t n;
+
+	settle("start");
+	snap_take(&a);
+	n = build_init(s, sizeof(s), 1300, 4444, 0x1300, 1);
+	send_sctp(&B.peer4, s, n);
+	cr_assert(wait_sctp(DPSCTP_CHUNK_ABORT, 0x1300, WAIT_MS, &t, NULL),
+		"no ABORT with the Initiate Tag to an INIT for a closed port");
+	cr_assert_eq(t.s[DPSCTP_COMMON_HDR_LEN + 1] & DPSCTP_CHUNK_FLAG_T, 0, "T bit clear");
+	cr_assert_eq(dpsctp_get_be16(t.s), 4444, "from the closed port");
+	n = build_data(s, sizeof(s), 1301, 4444, 0x1301u, 1, 0, "x", 1);
+	send_sctp(&B.peer4, s, n);
+	cr_assert(wait_sctp(DPSCTP_CHUNK_ABORT, 0x1301, WAIT_MS, &t, NULL),
+		"no ABORT to DATA for a closed port");
+	cr_assert_eq(t.s[DPSCTP_COMMON_HDR_LEN + 1] & DPSCTP_CHUNK_FLAG_T, DPSCTP_CHUNK_FLAG_T,
+		"T bit set");
+	settle("closed port");
+	snap_take(&b);
+	{
+		const struct want w[] = { {K_DP, DP_DROP_NO_SERVICE, 2} };
+
+		expect_drops(&a, &b, w, RTE_DIM(w), "closed port");
+	}
+	assert_alive("closed port");
 }
 
 /*
