@@ -620,6 +620,13 @@ ep_open(struct dpsctpd_attach *a, unsigned int si, const struct dpsctp_rpc *req,
 	unsigned int k;
 	int n, port, rc;
 
+	/* one application cannot take every slot from the others (its closing ones go soon) */
+	for (k = 0, n = 0; k < s->nservices; k++)
+		if (s->services[k].session == (int)si &&
+			__atomic_load_n(&s->services[k].state, __ATOMIC_ACQUIRE) == DP_SLOT_OPEN)
+			n++;
+	if (n >= DP_SESSION_MAX_ENDPOINTS)
+		return -ENOBUFS;
 	n = dp_attach_addrs(a->ours, a->nours, req->family, (req->flags & DPSCTP_RPC_V6ONLY) != 0,
 		req->addrs, req->naddrs, addrs);
 	if (n < 0)

@@ -26,6 +26,7 @@
 #define DP_MAX_PORT_ADDRS 8
 #define DP_MAX_SERVICES 64 /**< configured services plus application endpoints */
 #define DP_MAX_SESSIONS 32 /**< attached applications */
+#define DP_SESSION_MAX_ENDPOINTS 16 /**< endpoints (bound sockets) one application may hold */
 #define DP_MAX_LOOPBACK 4
 #define DP_BURST 32
 #define DP_RING_SIZE 4096

@@ -451,6 +451,21 @@ main(int argc, char **argv)
 	}
 	close(fd);
 
+	/* one application holds at most DP_SESSION_MAX_ENDPOINTS (16) endpoints: slots stay for others */
+	{
+		int i, opened = 0, last = 0;
+
+		for (i = 0; i < 17; i++) {
+			last = ep_open(fd2, 4, 0, 0, &r);
+			if (last == 0)
+				opened++;
+		}
+		CHECK(opened >= 15 && last == -ENOBUFS, "endpoint cap: %d opened, then %d", opened,
+			last);
+		CHECK(telemetry("/dpsctp/sessions", tbuf, sizeof(tbuf)) == 0 &&
+				strstr(tbuf, "\"endpoints\":[16]") != NULL,
+			"the application holds 16 endpoints: %s", tbuf);
+	}
 	/* SIGTERM: the remaining application sees EOF, the socket file goes */
 	kill(daemon_pid, SIGTERM);
 	CHECK(eof_within(fd2, 10000), "no EOF at the daemon's end");
