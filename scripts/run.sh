@@ -6,6 +6,10 @@
 #      usrsctp's `client` (Debian's libusrsctp-examples) exchanges a few lines with the echo
 #      service over raw IP, dpsctpctl shows the association while it is up and the counters
 #      after, and dpsctpd stops on SIGTERM. It needs root; without it the demo is skipped;
+#      Then the RFC 6458 echo example on libdpsctp through the same daemon: api/examples'
+#      echo_server listens on port 5000, echo_client connects with connectx to two of the
+#      daemon's addresses (198.18.0.1 and 127.0.0.1: a multihomed association delivered inside
+#      dpsctpd), sends 64 messages over 64 streams from one thread while another reads the echoes;
 #   2. the benchmarks: CRC32c (reference, rte_hash_crc, ours) and the engine's own cost per DATA
 #      packet received and per message sent (no I/O).
 # Figures are printed, never asserted. Extra arguments go to the CRC32c benchmark (e.g. --csv FILE).
@@ -16,7 +20,8 @@ cd "$(dirname "$0")/.."
 dpsctp_install_deps
 
 [ -d build ] || meson setup build -Dtests=enabled
-ninja -C build control/dpsctpd tests/bench/bench_crc32c tests/bench/bench_engine
+ninja -C build control/dpsctpd tests/bench/bench_crc32c tests/bench/bench_engine \
+	api/examples/echo_server api/examples/echo_client
 
 # The demo runs in a subshell with its own cleanup; it checks every step itself (set -e does
 # not apply inside a `||` list).
@@ -35,9 +40,11 @@ demo() {
 	tmp=$(mktemp -d /tmp/dpsctp-demo.XXXXXX)
 	DEMO_PID=
 	CLIENT_PID=
+	SERVER_PID=
 	# shellcheck disable=SC2317 # called by the trap
 	demo_cleanup() {
 		[ -n "$CLIENT_PID" ] && kill -TERM "$CLIENT_PID" 2>/dev/null
+		[ -n "$SERVER_PID" ] && kill -TERM "$SERVER_PID" 2>/dev/null
 		[ -n "$DEMO_PID" ] && dpsctpd_stop "$DEMO_PID" 15
 		netns_destroy "$ns"
 		dpsctpd_forget_prefix "$prefix"
@@ -113,6 +120,36 @@ demo() {
 		echo "demo: not every message came back"
 		return 1
 	fi
+
+	# the RFC 6458 echo example: two applications attached to dpsctpd through libdpsctp
+	export DPSCTP_SOCKET=$tmp/dpsctpd.sock
+	echo "$ DPSCTP_SOCKET=dpsctpd.sock api/examples/echo_server -p 5000 -n 1 &"
+	build/api/examples/echo_server -p 5000 -n 1 >"$tmp/server.log" 2>&1 &
+	SERVER_PID=$!
+	for ((i = 0; i < 100; i++)); do
+		grep -q '^echo_server: listening' "$tmp/server.log" && break
+		sleep 0.1
+	done
+	echo "$ api/examples/echo_client -t -c 64 -s 200 198.18.0.1 127.0.0.1"
+	if ! timeout 60 build/api/examples/echo_client -t -c 64 -s 200 198.18.0.1 127.0.0.1 \
+		>"$tmp/echo_client.log" 2>&1; then
+		echo "demo: the echo example failed"
+		cat "$tmp/echo_client.log" "$tmp/server.log"
+		return 1
+	fi
+	sed 's/^/  /' "$tmp/echo_client.log" | grep -v '^  <<<' | tail -12
+	if ! timeout 20 tail --pid="$SERVER_PID" -f /dev/null; then
+		echo "demo: echo_server did not end with its association"
+		return 1
+	fi
+	wait "$SERVER_PID" || { echo "demo: echo_server failed"; return 1; }
+	SERVER_PID=
+	echo "echo_server output (last lines):"
+	tail -4 "$tmp/server.log" | sed 's/^/  /'
+	grep -q 'echo_client: 64 messages echoed, 0 bad' "$tmp/echo_client.log" || {
+		echo "demo: not every message of the echo example came back"
+		return 1
+	}
 
 	echo "$ dpsctpctl -p $prefix stats"
 	timeout 20 "$dpsctpctl" -p "$prefix" stats | sed 's/^/  /'
