@@ -5,8 +5,10 @@
 #      in-process interop, the tshark checks, corpus replay, layers, the configuration and
 #      dpsctpctl tests, the dataplane tests (whole stacks over net_ring, EAL --no-huge), and
 #      usrsctp against dpsctpd over net_tap in a network namespace (root)
-#   2. the engine, simulator, interop, configuration and dataplane tests under AddressSanitizer +
-#      UndefinedBehaviorSanitizer
+#      libdpsctp's conformance, hostile-application and example tests against a dpsctpd, its
+#      installation (pkg-config), usrsctp against the API examples over net_tap (root)
+#   2. the engine, simulator, interop, configuration, dataplane and API tests under
+#      AddressSanitizer + UndefinedBehaviorSanitizer
 #   3. the libFuzzer targets built with clang, each replaying its corpus and crashers once
 # Exits non-zero on any failure. The last line is "N passed, N failed" over all test cases.
 set -euo pipefail
@@ -57,13 +59,16 @@ echo "== release build (-Werror)"
 ninja -C build
 run_suite build || status=1
 
+echo "== libdpsctp installed: pkg-config and a program built against it"
+if bash scripts/check-install.sh build; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+
 echo "== sanitizer build (address,undefined)"
 [ -d build-asan ] || CC=gcc meson setup build-asan --werror -Dtests=enabled \
 	-Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debugoptimized
 ninja -C build-asan
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
 	run_suite build-asan --suite engine --suite sim --suite interop --suite fuzz-replay \
-	--suite control --suite dataplane || status=1
+	--suite control --suite dataplane --suite api || status=1
 
 echo "== fuzz targets (clang, libFuzzer): corpus and crashers replayed once"
 [ -d build-fuzz ] || CC=clang meson setup build-fuzz --werror -Dtests=disabled -Dfuzzing=true \
