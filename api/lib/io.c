@@ -15,6 +15,15 @@
  * the socket's queue (socket.c); a read copies from the head message, and returns MSG_EOR when
  * the message ends there. A message whose rest has not arrived yet (partial delivery) is
  * returned as far as it goes, without MSG_EOR; the next read continues it.
+ *
+ * Receive flow control (shm.h DPSCTP_OP_CONSUMED): the worker keeps delivered bytes counted
+ * against the association's window (SO_RCVBUF) until we report them read, so the queues here
+ * hold at most a window per association and a peer cannot send faster than the application
+ * reads. The DATA bytes a read takes are added up per association and reported to the owning
+ * worker once they reach min(SO_RCVBUF / 4, 16 KiB) (a window update worth sending, RFC 9260
+ * 6.2, early enough that a slow reader keeps data coming) or the association has nothing left
+ * queued (the window then opens entirely). A report never waits for room in the channel: when
+ * it is full the count is kept and retried by the next drain (background thread or caller).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -460,17 +469,18 @@ dpsctp_sendv(int sd, const struct iovec *iov, int iovcnt, struct sockaddr *addrs
 		r.has_pr = true;
 		break;
 	case DPSCTP_SENDV_AUTHINFO:
-		if (info == NULL || infolen < (socklen_t)sizeof(struct dpsctp_authinfo))
-			return sret(s, -EINVAL);
-		break;
+		/* no SCTP-AUTH (RFC 4895) in the stack: a message asking for a key is refused, never
+		 * sent unauthenticated */
+		return sret(s, -EINVAL);
 	case DPSCTP_SENDV_SPA: {
 		struct dpsctp_sendv_spa spa;
 
 		if (info == NULL || infolen < (socklen_t)sizeof(spa))
 			return sret(s, -EINVAL);
 		memcpy(&spa, info, sizeof(spa));
+		/* AUTHINFO_VALID: no SCTP-AUTH, refused as above */
 		if (spa.sendv_flags & ~(uint32_t)(DPSCTP_SEND_SNDINFO_VALID |
-			DPSCTP_SEND_PRINFO_VALID | DPSCTP_SEND_AUTHINFO_VALID))
+			DPSCTP_SEND_PRINFO_VALID))
 			return sret(s, -EINVAL);
 		if (spa.sendv_flags & DPSCTP_SEND_SNDINFO_VALID) {
 			r.si = spa.sendv_sndinfo;
@@ -546,9 +556,7 @@ cmsgs_in(struct sendreq *r, const struct msghdr *msg)
 			r->has_pr = true;
 			break;
 		case DPSCTP_AUTHINFO:
-			if (dl < sizeof(struct dpsctp_authinfo))
-				return -EINVAL;
-			break;
+			return -EINVAL; /* no SCTP-AUTH: refused, never sent unauthenticated */
 		case DPSCTP_DSTADDRV4:
 			if (dl < sizeof(struct in_addr))
 				return -EINVAL;
@@ -696,6 +704,71 @@ dpsctp_sctp_send(int sd, const void *msg, size_t len, const struct dpsctp_sndrcv
 
 /* ---- receiving ---- */
 
+/* ---- receive flow control ---- */
+
+/* The most DATA bytes read before we report them (a smaller SO_RCVBUF / 4 lowers it). */
+#define CONSUMED_BATCH 16384u
+
+/* Post @p a's count. @return false when the channel is full (retried later). */
+static bool
+consumed_post(struct lsess *ss, struct lassoc *a)
+{
+	while (a->unconsumed != 0) {
+		struct dpsctp_desc d = {0};
+		int rc;
+
+		if (a->state == LA_DEAD || ss->dead) {
+			a->unconsumed = 0; /* nobody holds a window for it any more */
+			break;
+		}
+		d.op = DPSCTP_OP_CONSUMED;
+		d.svc = a->svc;
+		d.assoc_id = a->id;
+		d.arg = a->unconsumed > UINT32_MAX ? UINT32_MAX : (uint32_t)a->unconsumed;
+		rc = lsess_post(ss, lsess_owner(ss, a->id), &d, NULL, 0, true);
+		if (rc == -EAGAIN) {
+			ss->cons_retry = true;
+			return false;
+		}
+		if (rc < 0) {
+			a->unconsumed = 0; /* the daemon is gone */
+			break;
+		}
+		a->unconsumed -= d.arg;
+	}
+	return true;
+}
+
+void
+lassoc_consumed(struct lsess *ss, struct lassoc *a, uint64_t bytes, bool now)
+{
+	uint64_t batch = CONSUMED_BATCH;
+
+	a->unconsumed += bytes;
+	if (a->s != NULL && a->s->opts.rcvbuf / 4 < batch)
+		batch = a->s->opts.rcvbuf / 4;
+	if (now || a->rq_data == 0 || a->unconsumed >= batch || a->state == LA_DEAD)
+		(void)consumed_post(ss, a);
+}
+
+void
+lsess_consumed_retry(struct lsess *ss)
+{
+	unsigned int i;
+
+	if (!ss->cons_retry || ss->dead)
+		return;
+	ss->cons_retry = false;
+	/* rare (the worker takes requests every loop): a walk of the hash is fine */
+	for (i = 0; i < LSESS_HASH; i++) {
+		struct lassoc *a;
+
+		for (a = ss->hash[i]; a != NULL; a = a->hnext)
+			if (a->unconsumed != 0 && !consumed_post(ss, a))
+				return; /* still full: cons_retry is set again */
+	}
+}
+
 /* What a read returns besides the bytes. */
 struct recvout {
 	bool notification;
@@ -840,6 +913,15 @@ recv_msg(struct dpsctp_lsock *s, const struct iovec *iov, int iovcnt, int flags,
 		m->head_off = off;
 		m->read += done;
 		s->rq_bytes -= done;
+		if (!m->notification && done != 0 && s->ep != NULL) {
+			/* notifications are the library's own: only DATA holds the window */
+			struct lassoc *a = lassoc_find(s->sess, s->ep->svc, m->assoc_id);
+
+			if (a != NULL) {
+				a->rq_data = a->rq_data > done ? a->rq_data - done : 0;
+				lassoc_consumed(s->sess, a, done, false);
+			}
+		}
 		if (o->eor) {
 			s->rq_head = m->next;
 			if (s->rq_head == NULL)
@@ -850,6 +932,7 @@ recv_msg(struct dpsctp_lsock *s, const struct iovec *iov, int iovcnt, int flags,
 			nxt_of(m->next, o);
 		}
 		lsock_update(s);
+		lsess_consumed_retry(s->sess);
 	} else {
 		nxt_of(m->next, o);
 	}

@@ -38,9 +38,12 @@
  * signals (no EINTR). A library thread per attachment waits for the daemon's wake-ups; it
  * blocks every signal. After fork() only the parent may use the sockets.
  *
- * Receive buffering: everything the daemon delivers is copied into the socket's queue in the
- * application at once (SO_RCVBUF is the window the daemon advertises to peers, not a bound on
- * that queue), so an application that never reads keeps accumulating what its peers send.
+ * Receive buffering: what the daemon delivers is copied into the socket's queue in the
+ * application, and stays counted against the association's receive window (SO_RCVBUF, the
+ * window advertised to the peer) until the application reads it: an application that does not
+ * read closes its peers' windows (SCTP flow control), so the queue holds about SO_RCVBUF bytes
+ * per association at most, and the peer's sends block (or fail with EAGAIN) until it reads.
+ * Closing a socket, or SHUT_RD, discards what it would have read and reopens the window.
  */
 #ifndef DPSCTP_DPSCTP_H
 #define DPSCTP_DPSCTP_H
@@ -156,7 +159,7 @@ typedef uint32_t dpsctp_assoc_t;
 #define DPSCTP_RCVINFO 3    /**< struct dpsctp_rcvinfo (recvmsg, with #DPSCTP_RECVRCVINFO) */
 #define DPSCTP_NXTINFO 4    /**< struct dpsctp_nxtinfo (recvmsg, with #DPSCTP_RECVNXTINFO) */
 #define DPSCTP_PRINFO 5     /**< struct dpsctp_prinfo (sendmsg) */
-#define DPSCTP_AUTHINFO 6   /**< struct dpsctp_authinfo (sendmsg; accepted, no AUTH support) */
+#define DPSCTP_AUTHINFO 6   /**< struct dpsctp_authinfo (sendmsg): EINVAL, the stack has no SCTP-AUTH */
 #define DPSCTP_DSTADDRV4 7  /**< struct in_addr (sendmsg: preferred destination; see #DPSCTP_ADDR_OVER) */
 #define DPSCTP_DSTADDRV6 8  /**< struct in6_addr (as DSTADDRV4) */
 
@@ -362,7 +365,10 @@ struct dpsctp_prinfo {
 	uint32_t pr_value;      /**< TTL: ms; RTX: retransmissions; PRIO: priority */
 };
 
-/** DPSCTP_AUTHINFO control message (RFC 6458 5.3.8); accepted and ignored (no SCTP-AUTH). */
+/**
+ * DPSCTP_AUTHINFO control message (RFC 6458 5.3.8). The stack has no SCTP-AUTH (RFC 4895): a
+ * send that carries it (cmsg, DPSCTP_SENDV_AUTHINFO, SPA with AUTHINFO_VALID) fails with EINVAL.
+ */
 struct dpsctp_authinfo {
 	uint16_t auth_keynumber; /**< shared key identifier */
 };
