@@ -114,76 +114,109 @@ ring_run(size_t size, long count)
 
 /* ---- through libdpsctp and the stack ---- */
 
+/*
+ * The receiving application: a process forked before this one touches libdpsctp (a child of an
+ * attached process cannot use the parent's session), serving one run per request on @p cmd:
+ * (size, count) in, the port out on @p out, then the time of its last receive.
+ */
 static int
-receiver(size_t size, long count, int ready_fd, int done_fd)
+receiver_process(int cmd, int out)
 {
-	struct sockaddr_in a = {.sin_family = AF_INET};
-	uint8_t *buf = malloc(size + 16);
-	int l, s;
-	long got = 0;
-	uint16_t port;
-	socklen_t len = sizeof(a);
-	double t_end;
+	struct {
+		size_t size;
+		long count;
+	} req;
 
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	l = dpsctp_socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP);
-	if (l < 0 || dpsctp_bind(l, (struct sockaddr *)&a, sizeof(a)) != 0 ||
-		dpsctp_listen(l, 1) != 0 || dpsctp_getsockname(l, (struct sockaddr *)&a, &len) != 0) {
-		perror("receiver");
-		return 1;
-	}
-	port = ntohs(a.sin_port);
-	if (write(ready_fd, &port, sizeof(port)) != sizeof(port))
-		return 1;
-	s = dpsctp_accept(l, NULL, NULL);
-	if (s < 0) {
-		perror("accept");
-		return 1;
-	}
-	while (got < count) {
-		ssize_t n = dpsctp_recv(s, buf, size + 16, 0);
+	while (read(cmd, &req, sizeof(req)) == sizeof(req)) {
+		struct sockaddr_in a = {.sin_family = AF_INET};
+		uint8_t *buf = malloc(req.size + 16);
+		socklen_t len = sizeof(a);
+		uint16_t port = 0;
+		double t_end = 0;
+		long got = 0;
+		int l, s;
 
-		if (n <= 0) {
-			perror("recv");
+		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		l = dpsctp_socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP);
+		if (l < 0 || dpsctp_bind(l, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+			dpsctp_listen(l, 1) != 0 ||
+			dpsctp_getsockname(l, (struct sockaddr *)&a, &len) != 0) {
+			perror("receiver");
+		} else {
+			port = ntohs(a.sin_port);
+		}
+		if (write(out, &port, sizeof(port)) != sizeof(port) || port == 0)
+			return 1;
+		s = dpsctp_accept(l, NULL, NULL);
+		if (s < 0) {
+			perror("accept");
 			return 1;
 		}
-		got++;
+		while (got < req.count) {
+			ssize_t n = dpsctp_recv(s, buf, req.size + 16, 0);
+
+			if (n <= 0) {
+				perror("recv");
+				break;
+			}
+			got++;
+		}
+		if (got == req.count)
+			t_end = now_s();
+		if (write(out, &t_end, sizeof(t_end)) != sizeof(t_end))
+			return 1;
+		dpsctp_close(s);
+		dpsctp_close(l);
+		free(buf);
 	}
-	t_end = now_s();
-	if (write(done_fd, &t_end, sizeof(t_end)) != sizeof(t_end))
-		return 1;
-	dpsctp_close(s);
-	dpsctp_close(l);
-	free(buf);
 	return 0;
+}
+
+static int rx_cmd = -1, rx_out = -1;
+static pid_t rx_pid;
+
+static void
+receiver_start(void)
+{
+	int c[2], o[2];
+
+	if (pipe(c) != 0 || pipe(o) != 0)
+		exit(1);
+	rx_pid = fork();
+	if (rx_pid == 0) {
+		close(c[1]);
+		close(o[0]);
+		_exit(receiver_process(c[0], o[1]));
+	}
+	close(c[0]);
+	close(o[1]);
+	rx_cmd = c[1];
+	rx_out = o[0];
 }
 
 /* Messages per second from the sender's first send to the receiver's last receive; -1 on error. */
 static double
 api_run(size_t size, long count)
 {
-	int ready[2], done[2], c, st;
+	struct {
+		size_t size;
+		long count;
+	} req = {size, count};
 	uint16_t port;
-	pid_t pid;
 	struct sockaddr_in to = {.sin_family = AF_INET};
 	uint8_t *msg = malloc(size);
 	double t0, t_end = 0;
 	long i;
+	int c;
 
-	if (pipe(ready) != 0 || pipe(done) != 0)
-		return -1;
-	pid = fork();
-	if (pid == 0)
-		_exit(receiver(size, count, ready[1], done[1]));
-	if (read(ready[0], &port, sizeof(port)) != sizeof(port))
+	if (write(rx_cmd, &req, sizeof(req)) != sizeof(req) ||
+		read(rx_out, &port, sizeof(port)) != sizeof(port) || port == 0)
 		return -1;
 	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	to.sin_port = htons(port);
 	c = dpsctp_socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP);
 	if (c < 0 || dpsctp_connect(c, (struct sockaddr *)&to, sizeof(to)) != 0) {
 		perror("connect");
-		kill(pid, SIGKILL);
-		waitpid(pid, &st, 0);
 		return -1;
 	}
 	memset(msg, 0xa5, size);
@@ -191,20 +224,14 @@ api_run(size_t size, long count)
 	for (i = 0; i < count; i++) {
 		if (dpsctp_send(c, msg, size, 0) != (ssize_t)size) {
 			perror("send");
-			kill(pid, SIGKILL);
 			break;
 		}
 	}
-	if (i == count && read(done[0], &t_end, sizeof(t_end)) != sizeof(t_end))
+	if (i < count || read(rx_out, &t_end, sizeof(t_end)) != sizeof(t_end))
 		t_end = 0;
-	waitpid(pid, &st, 0);
 	dpsctp_close(c);
-	close(ready[0]);
-	close(ready[1]);
-	close(done[0]);
-	close(done[1]);
 	free(msg);
-	if (t_end == 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+	if (t_end == 0)
 		return -1;
 	return (double)count / (t_end - t0);
 }
@@ -229,6 +256,7 @@ main(int argc, char **argv)
 	ring_count = count * 20;
 	if (getenv("DPSCTP_SOCKET") == NULL)
 		fprintf(stderr, "DPSCTP_SOCKET not set: the default daemon socket is tried\n");
+	receiver_start(); /* before this process attaches */
 	printf("%-10s %16s %18s %10s\n", "size", "libdpsctp msg/s", "rte_ring SP/SC msg/s",
 		"ratio");
 	for (i = 0; i < 2; i++) {
@@ -241,6 +269,8 @@ main(int argc, char **argv)
 			printf("%-10zu %16.0f %18.0f %9.1f%%\n", sizes[i], api, ring, 100 * api / ring);
 		fflush(stdout);
 	}
+	close(rx_cmd);
+	waitpid(rx_pid, NULL, 0);
 	printf("(%ld messages per API run, two processes over 127.0.0.1 through dpsctpd; %ld per "
 	       "ring run, two threads, a copy in and out)\n",
 		count, ring_count);
