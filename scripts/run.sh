@@ -10,8 +10,9 @@
 #      echo_server listens on port 5000, echo_client connects with connectx to two of the
 #      daemon's addresses (198.18.0.1 and 127.0.0.1: a multihomed association delivered inside
 #      dpsctpd), sends 64 messages over 64 streams from one thread while another reads the echoes;
-#   2. the benchmarks: CRC32c (reference, rte_hash_crc, ours) and the engine's own cost per DATA
-#      packet received and per message sent (no I/O).
+#   2. the benchmarks: CRC32c (reference, rte_hash_crc, ours), the engine's own cost per DATA
+#      packet received and per message sent (no I/O), and application-to-application messages/s
+#      through libdpsctp and dpsctpd beside an rte_ring SP/SC baseline (scripts/bench-api.sh).
 # Figures are printed, never asserted. Extra arguments go to the CRC32c benchmark (e.g. --csv FILE).
 # Exits non-zero when the build or the demo fails (the benchmarks run all the same).
 set -euo pipefail
@@ -179,4 +180,11 @@ build/tests/bench/bench_crc32c "$@"
 echo
 echo "== Engine: ns per received DATA packet and per sent message (no I/O, no CRC), against aims"
 build/tests/bench/bench_engine
+
+echo
+if [ "$(id -u)" -eq 0 ]; then
+	BUILD=build bash scripts/bench-api.sh || status=1
+else
+	echo "== libdpsctp benchmark: skipped (dpsctpd needs root)"
+fi
 exit $status
