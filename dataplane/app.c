@@ -15,7 +15,7 @@
 struct dp_app_item {
 	struct dp_app_item *next;
 	struct dpsctp_desc d;
-	bool consume;   /* DATA: report the bytes read to the engine once in the channel */
+	bool consume;   /* DATA: held against the window until the application says it read it */
 	uint8_t data[]; /* d.len bytes */
 };
 
@@ -86,6 +86,56 @@ sess_pend_free(struct dp_app_sess *as)
 	as->pend_bytes = 0;
 }
 
+/*
+ * @p len delivered bytes of association @p id of slot @p svc will never be reported read:
+ * reopen the window after input (we may be inside an upcall here: emit -> sess_break).
+ */
+static void
+held_release(struct dp_worker *w, uint32_t svc, uint32_t id, uint64_t len)
+{
+	struct dpsctp_assoc *a;
+	struct dp_assoc_ctx *c;
+	struct dp_ep *e;
+
+	if (svc >= DP_MAX_SERVICES || len == 0)
+		return;
+	e = &w->eps[svc];
+	a = e->ep != NULL ? dpsctp_endpoint_assoc_by_id(e->ep, id) : NULL;
+	c = a != NULL ? dp_service_ctx_get(e, a) : NULL;
+	if (c == NULL)
+		return;
+	c->app.consume += len;
+	dp_service_busy_add(w, c);
+}
+
+/*
+ * Session @p si reads nothing any more (broken, gone): what it held against windows, in its
+ * channel or queued here, reopens, so that the peers of its associations are not stalled while
+ * those end (a graceful SHUTDOWN waits for the peer's data to go). Then its queue is freed.
+ */
+static void
+sess_release(struct dp_worker *w, unsigned int si)
+{
+	struct dp_app_sess *as = &w->app[si];
+	struct dp_app_item *it;
+	unsigned int i;
+
+	for (it = as->pend_head; it != NULL; it = it->next)
+		if (it->consume)
+			held_release(w, it->d.svc, it->d.assoc_id, it->d.len);
+	for (i = 0; i < w->nactx; i++) {
+		struct dp_assoc_ctx *c = w->actx[i];
+
+		if (c->app.delivered_unconsumed == 0 ||
+			w->s->services[c->e->svc].session != (int)si)
+			continue;
+		c->app.consume += c->app.delivered_unconsumed;
+		c->app.delivered_unconsumed = 0;
+		dp_service_busy_add(w, c);
+	}
+	sess_pend_free(as);
+}
+
 /* The application broke the ring protocol: never touch its channels again; control closes it. */
 static void
 sess_break(struct dp_worker *w, unsigned int si)
@@ -96,7 +146,7 @@ sess_break(struct dp_worker *w, unsigned int si)
 		w->st.app_broken++;
 	as->in.broken = true;
 	as->out.broken = true;
-	sess_pend_free(as);
+	sess_release(w, si);
 	__atomic_store_n(&w->s->sessions[si].broken, 1, __ATOMIC_RELEASE);
 }
 
@@ -122,7 +172,7 @@ sess_detach(struct dp_worker *w, unsigned int si)
 {
 	struct dp_app_sess *as = &w->app[si];
 
-	sess_pend_free(as);
+	sess_release(w, si);
 	memset(as, 0, sizeof(*as));
 	set_bit(&w->s->sessions[si].gone_mask, w->id);
 }
@@ -172,8 +222,10 @@ sess_of_svc(struct dp_worker *w, unsigned int svc, unsigned int *sip)
 
 /*
  * Put descriptor @p d with payload @p iov into the session's channel, or queue a copy behind
- * what waits already (order is kept). @p c, when given with @p consume: the delivered bytes are
- * reported read to the engine after input (dp_app_assoc_run). @return false when dropped.
+ * what waits already (order is kept). @p c, when given with @p consume (DATA): bytes that reach
+ * the channel become the application's to report read (CONSUMED, op_consumed); bytes dropped
+ * are reported read to the engine after input (dp_app_assoc_run), nobody will read them.
+ * @return false when dropped.
  */
 static bool
 emit(struct dp_worker *w, unsigned int si, const struct dpsctp_desc *d,
@@ -191,10 +243,8 @@ emit(struct dp_worker *w, unsigned int si, const struct dpsctp_desc *d,
 
 		if (rc == 0) {
 			as->produced = true;
-			if (consume && c != NULL) {
-				c->app.consume += (uint32_t)len;
-				dp_service_busy_add(w, c);
-			}
+			if (consume && c != NULL)
+				c->app.delivered_unconsumed += len;
 			return true;
 		}
 		if (rc == -EPROTO) {
@@ -204,7 +254,10 @@ emit(struct dp_worker *w, unsigned int si, const struct dpsctp_desc *d,
 		if (rc != -EAGAIN)
 			goto dropped;
 	}
-	/* notifications of an application that reads nothing are bounded; data by the window */
+	/*
+	 * Notifications of an application that reads nothing are bounded; data by the window: a
+	 * queued copy is not in the channel yet, so the application cannot report it read.
+	 */
 	if (!consume && d->op == DPSCTP_OP_NOTIFY && as->pend_bytes > PEND_MAX_BYTES) {
 		as->dropped++;
 		w->st.app_dropped++;
@@ -263,8 +316,13 @@ sess_pend_flush(struct dp_worker *w, unsigned int si)
 			struct dpsctp_assoc *a =
 				e->ep != NULL ? dpsctp_endpoint_assoc_by_id(e->ep, it->d.assoc_id)
 					      : NULL;
+			struct dp_assoc_ctx *c = a != NULL ? dp_service_ctx_get(e, a) : NULL;
 
-			if (a != NULL) {
+			if (rc == 0 && c != NULL) {
+				/* in the channel now: the application's to report read */
+				c->app.delivered_unconsumed += it->d.len;
+			} else if (a != NULL) {
+				/* dropped (or no context to count it on): nobody will report it */
 				dpsctp_assoc_consume(a, it->d.len, w->now);
 				e->dirty = true;
 			}
@@ -460,10 +518,17 @@ slot_close_assocs(struct dp_worker *w, struct dp_ep *e, bool abort)
 			continue;
 		c->app.told_close = true;
 		e->dirty = true; /* what they send goes out before the endpoint is released */
-		if (abort)
+		if (abort) {
 			(void)dpsctp_assoc_abort(c->a, NULL, 0, w->now);
-		else
-			assoc_shutdown(w, c);
+			continue;
+		}
+		/* no socket reads this endpoint any more (its last one closed, or its session
+		 * ended): what was delivered counts as read, so the peer's data can go and a
+		 * graceful end finish (later deliveries are not passed on: dp_app_deliver) */
+		c->app.consume += c->app.delivered_unconsumed;
+		c->app.delivered_unconsumed = 0;
+		dp_service_busy_add(w, c);
+		assoc_shutdown(w, c);
 	}
 }
 
@@ -1013,6 +1078,50 @@ refuse(struct dp_worker *w, unsigned int si, const struct dpsctp_desc *d, const 
 	reply(w, si, d, rc, d->assoc_id, NULL, 0);
 }
 
+/*
+ * CONSUMED (shm.h): the application read d->arg DATA bytes of association d->assoc_id; our
+ * window reopens by as much (dp_app_assoc_run calls dpsctp_assoc_consume after input). Checked
+ * as every request (slot OPEN or CLOSING of this session: a closing socket's discarded data
+ * must reopen the window so a graceful SHUTDOWN can finish; the association this worker's and
+ * that endpoint's), and bounded by what went into the channel and was not reported yet: the
+ * excess is ignored, so an application cannot open the window for bytes it never received.
+ * Never answered: a CONSUMED for an association that ended meanwhile is normal (its data is
+ * read after the end), nothing to tell.
+ */
+static void
+op_consumed(struct dp_worker *w, unsigned int si, const struct dpsctp_desc *d)
+{
+	const struct dp_service *sv;
+	struct dpsctp_assoc *a;
+	struct dp_assoc_ctx *c;
+	struct dp_ep *e;
+	uint64_t n = d->arg;
+	uint32_t st;
+
+	if (d->svc >= DP_MAX_SERVICES || n == 0)
+		return;
+	sv = &w->s->services[d->svc];
+	st = ld_acq(&sv->state);
+	if (st == DP_SLOT_FREE || sv->kind != DP_SVC_APP || sv->session != (int)si)
+		return;
+	e = slot_ep(w, d->svc, false);
+	if (e == NULL || dp_steer_owner_of_id(d->assoc_id) != w->id)
+		return;
+	a = dpsctp_endpoint_assoc_by_id(e->ep, d->assoc_id);
+	c = a != NULL ? dp_service_ctx_get(e, a) : NULL;
+	if (c == NULL)
+		return;
+	/* not counted as a bad request: an honest library reports what it discarded at close
+	 * after we released it ourselves (slot_close_assocs) */
+	if (n > c->app.delivered_unconsumed)
+		n = c->app.delivered_unconsumed;
+	if (n == 0)
+		return;
+	c->app.delivered_unconsumed -= n;
+	c->app.consume += n;
+	dp_service_busy_add(w, c);
+}
+
 /* One request, copied out of the channel and checked for the ring protocol already. */
 static void
 request(struct dp_worker *w, unsigned int si, const struct dpsctp_desc *d, const uint8_t *p)
@@ -1024,6 +1133,10 @@ request(struct dp_worker *w, unsigned int si, const struct dpsctp_desc *d, const
 	uint32_t st;
 
 	w->st.app_reqs++;
+	if (d->op == DPSCTP_OP_CONSUMED) {
+		op_consumed(w, si, d);
+		return;
+	}
 	if (d->op < DPSCTP_OP_SEND || d->op > DPSCTP_OP_GET_PADDRS) {
 		refuse(w, si, d, p, -EOPNOTSUPP);
 		return;
@@ -1124,9 +1237,9 @@ dp_app_deliver(struct dp_worker *w, struct dp_assoc_ctx *c, const struct dpsctp_
 	w->st.svc_bytes_in += total;
 	if (eor)
 		w->st.svc_msgs_in++;
-	as = sess_of_svc(w, c->e->svc, &si);
+	as = c->e->closing ? NULL : sess_of_svc(w, c->e->svc, &si);
 	if (as == NULL) {
-		/* nobody reads it: let the window open again */
+		/* nobody reads it (no session, or the endpoint is closing): let the window open */
 		c->app.consume += (uint32_t)total;
 		dp_service_busy_add(w, c);
 		return;
@@ -1279,10 +1392,10 @@ dp_app_assoc_run(struct dp_worker *w, struct dp_assoc_ctx *c)
 	w->app_cur_freed = false;
 	c->e->dirty = true;
 	if (aa->consume != 0) {
-		uint32_t n = aa->consume;
+		uint64_t n = aa->consume;
 
 		aa->consume = 0;
-		dpsctp_assoc_consume(c->a, n, w->now);
+		dpsctp_assoc_consume(c->a, (size_t)n, w->now);
 	}
 	while (aa->park_head != NULL && !w->app_cur_freed) {
 		struct dp_app_send *m = aa->park_head;
@@ -1446,4 +1559,14 @@ dp_app_housekeeping(struct dp_worker *w)
 			(void)slot_ep(w, svc, true);
 	}
 	sess_scan(w);
+	/*
+	 * The consumer's indices are otherwise read only when the channel looks full, which flow
+	 * control (CONSUMED) may never let happen: a corrupted one must still end the session.
+	 */
+	for (svc = 0; svc < DP_MAX_SESSIONS; svc++) {
+		struct dp_app_sess *as = &w->app[svc];
+
+		if (as->live && !as->out.broken && dp_appq_out_check(&as->out) != 0)
+			sess_break(w, svc);
+	}
 }

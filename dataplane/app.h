@@ -12,9 +12,11 @@
  *     channel, or to a private queue of the session when that channel is full (retried every
  *     loop, in order);
  *   - flow control: SEND bytes are credited back when the engine takes them; messages the engine
- *     has no room for are parked on their association and retried; delivered bytes are reported
- *     read to the engine (dpsctp_assoc_consume) once they are in the channel, never from inside
- *     an upcall.
+ *     has no room for are parked on their association and retried; delivered bytes stay counted
+ *     against our window (rcv_app_window) until the application reports them read with a
+ *     CONSUMED descriptor (bounded by what went into the channel and was not reported yet), so
+ *     an application that does not read closes its peer's window; bytes nobody will read (no
+ *     session, dropped) are reported read to the engine at once, never from inside an upcall.
  *
  * Everything the application wrote is untrusted: a ring protocol violation sets the session's
  * `broken` (control then closes it); a bad request gets an error REPLY or SEND_FAILED.
@@ -55,7 +57,12 @@ struct dp_app_sess {
 
 /** What the worker keeps per association of an application endpoint (in struct dp_assoc_ctx). */
 struct dp_app_assoc {
-	uint32_t consume; /**< bytes put into the channel, to report read to the engine */
+	uint64_t consume; /**< bytes to report read to the engine after input (CONSUMED, dropped) */
+	/**
+	 * DATA bytes put into the channel and not yet reported read by the application (CONSUMED):
+	 * the most a CONSUMED may open our window by, so a hostile application cannot inflate it.
+	 */
+	uint64_t delivered_unconsumed;
 	uint32_t credit;  /**< SEND payload bytes to credit back */
 	struct dp_app_send *park_head, *park_tail; /**< messages the engine had no room for */
 	size_t parked;                             /**< their bytes */

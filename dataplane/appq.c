@@ -165,6 +165,14 @@ dp_appq_out_put(struct dp_appq_out *q, const struct dpsctp_desc *d, const struct
 	return 0;
 }
 
+int
+dp_appq_out_check(struct dp_appq_out *q)
+{
+	if (q->broken)
+		return -EPROTO;
+	return out_refresh(q);
+}
+
 bool
 dp_appq_out_publish(struct dp_appq_out *q)
 {

@@ -115,6 +115,13 @@ int dp_appq_out_put(struct dp_appq_out *q, const struct dpsctp_desc *d,
 bool dp_appq_out_publish(struct dp_appq_out *q);
 
 /**
+ * Check the consumer's indices of output @p q now (they are otherwise read only when the channel
+ * looks full, which a flow-controlled application may never make it): a broken consumer is found
+ * even when it never fills its channel. @return 0, or -EPROTO (then @p q is broken).
+ */
+int dp_appq_out_check(struct dp_appq_out *q);
+
+/**
  * After a publish: does the consumer sleep (consumer_waiting set)? A full fence orders our
  * publication before the load, pairing with the consumer's set-then-recheck (shm.h).
  */

@@ -20,6 +20,20 @@
  * Memory ordering: a producer writes descriptor and payload, then publishes prod / data_prod
  * with a release store; the consumer reads prod with an acquire load. Symmetrically for cons.
  *
+ * Receive flow: application endpoints run the engine with rcv_app_window, so delivered bytes
+ * stay counted against the association's advertised window (a_rwnd = SO_RCVBUF) until the
+ * application reports them read. The worker copies a delivery into the worker -> app channel
+ * (or its private queue of the session when the channel is full: not consumable until it is in
+ * the channel) and counts it as delivered_unconsumed of the association. The application reports
+ * the DATA bytes it read (or discarded: closed socket, SHUT_RD) with DPSCTP_OP_CONSUMED, batched
+ * (at least min(SO_RCVBUF / 4, 16 KiB), or everything once nothing of that association is left
+ * queued), never waiting for room to post it (kept and retried when the channel is full). The
+ * worker calls dpsctp_assoc_consume() for at most its delivered_unconsumed (the excess is
+ * ignored), and the engine sends a window update when the window opened enough (RFC 9260 6.2).
+ * So an application that does not read stops its peer through SCTP flow control, and its
+ * buffering (channel, private queue, library queues) is bounded by the window per association.
+ * Notifications never count: only DATA.
+ *
  * Wake-ups: a consumer that wants to sleep sets @c consumer_waiting, re-checks the ring, then
  * blocks on the session's eventfd; a producer that publishes while @c consumer_waiting is set
  * writes the eventfd. Workers never sleep: the app -> worker direction is polled. With busy
@@ -103,7 +117,12 @@ enum dpsctp_desc_op {
 	DPSCTP_OP_GET_PADDR,      /**< payload struct dpsctp_abi_paddr (addr); reply the same, filled */
 	DPSCTP_OP_GET_STATUS,     /**< reply payload struct dpsctp_abi_status */
 	DPSCTP_OP_GET_PADDRS,     /**< reply payload: uint16 peer port, uint16 count, then addrs */
-	DPSCTP_OP_CONSUMED,       /**< reserved */
+	/**
+	 * the application read (or discarded) @c arg DATA bytes of assoc_id: the worker reopens
+	 * that much of the window (bounded by what it delivered and was not reported yet; the
+	 * excess is ignored). Checked as every request (slot OPEN or CLOSING); never answered.
+	 */
+	DPSCTP_OP_CONSUMED,
 	/* worker -> application */
 	DPSCTP_OP_DATA = 32,      /**< received user data of assoc_id (flag EOR on a message's last piece) */
 	DPSCTP_OP_NOTIFY,         /**< payload struct dpsctp_abi_event (+ its data) */
@@ -138,7 +157,7 @@ struct dpsctp_desc {
 	uint32_t context;  /**< SEND: the application's context (SEND_FAILED reports it) */
 	uint32_t tsn;      /**< DATA: TSN of the first chunk */
 	uint32_t cumtsn;   /**< DATA: cumulative TSN when delivered */
-	uint32_t arg;      /**< op-specific: CREDIT bytes, ASSOCIATE worker hint... */
+	uint32_t arg;      /**< op-specific: CREDIT / CONSUMED bytes, ASSOCIATE worker hint... */
 	uint64_t arg64;    /**< SEND: lifetime in ns (0: forever) */
 };
 

@@ -71,6 +71,8 @@
 #define lsock_free dpsctp_i_lsock_free
 #define lsock_readable dpsctp_i_lsock_readable
 #define lep_find dpsctp_i_lep_find
+#define lassoc_consumed dpsctp_i_lassoc_consumed
+#define lsess_consumed_retry dpsctp_i_lsess_consumed_retry
 
 struct lsess;
 struct lassoc;
@@ -124,6 +126,9 @@ struct lassoc {
 	uint16_t os, is;       /**< negotiated streams (0: not known) */
 	uint32_t context;      /**< DPSCTP_CONTEXT */
 	uint64_t inflight;     /**< SEND payload posted minus CREDIT received */
+	/* receive flow control (shm.h DPSCTP_OP_CONSUMED): they move with it on peeloff */
+	uint64_t rq_data;      /**< DATA bytes of it waiting in its socket's queue */
+	uint64_t unconsumed;   /**< DATA bytes read (or discarded) not yet reported to the worker */
 	uint32_t frag_point;   /**< largest DATA payload (DISABLE_FRAGMENTS checks), 0: not asked yet */
 	struct lmsg *partial;  /**< the message being received (not complete) */
 	unsigned int refs;     /**< threads waiting on it */
@@ -243,6 +248,8 @@ struct lsess {
 	struct ltomb tombs[LSESS_TOMBS];
 	unsigned int ntomb;
 	bool busy_poll_env;
+	/** a CONSUMED found its channel full: some association's unconsumed waits for a retry */
+	bool cons_retry;
 };
 
 /** The library's global state. */
@@ -398,5 +405,14 @@ uint16_t lnotify_type(uint16_t abi_type);
 
 /** Free a queued message. */
 void lmsg_free(struct lmsg *m);
+/**
+ * @p bytes of DATA of association @p a left the library (read by the application, or discarded:
+ * closed socket, SHUT_RD, no memory). Counted, and reported to the owning worker with a CONSUMED
+ * descriptor (never waiting for room) when the count is large enough, when @p a has no more data
+ * queued, or when @p now. Locked.
+ */
+void lassoc_consumed(struct lsess *ss, struct lassoc *a, uint64_t bytes, bool now);
+/** Post the CONSUMED that found their channel full before (locked; cheap when there are none). */
+void lsess_consumed_retry(struct lsess *ss);
 
 #endif

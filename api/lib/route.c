@@ -4,6 +4,11 @@
  * worker -> app channels by session.c, becomes request answers, send credit, queued messages
  * and notifications of the socket that owns the association; new associations of a listening
  * endpoint become associations of a one-to-many socket or sockets in an accept queue.
+ *
+ * DATA nobody will read (the socket closed or shut for reading, no memory for the copy) is
+ * reported read at once (lassoc_consumed): the worker holds delivered bytes against our window
+ * until we say so, and a window that never reopens would stall the peer, a graceful SHUTDOWN
+ * included.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -111,6 +116,25 @@ route_new_assoc(struct lsess *ss, uint32_t svc, uint32_t id)
 	return a;
 }
 
+/*
+ * DATA of an association we do not know (its socket could not take it): best effort, say it
+ * was read so that the worker does not keep it against the window of an association that goes
+ * on (a CONSUMED for one that ended is ignored there).
+ */
+static void
+consumed_unknown(struct lsess *ss, const struct dpsctp_desc *d)
+{
+	struct dpsctp_desc c = {0};
+
+	if (d->len == 0)
+		return;
+	c.op = DPSCTP_OP_CONSUMED;
+	c.svc = d->svc;
+	c.assoc_id = d->assoc_id;
+	c.arg = d->len;
+	(void)lsess_post(ss, lsess_owner(ss, d->assoc_id), &c, NULL, 0, true);
+}
+
 static void
 route_data(struct lsess *ss, const struct dpsctp_desc *d, const uint8_t *payload)
 {
@@ -124,17 +148,23 @@ route_data(struct lsess *ss, const struct dpsctp_desc *d, const uint8_t *payload
 
 		if (e != NULL && e->main != NULL && e->main->type == SOCK_SEQPACKET)
 			a = route_new_assoc(ss, d->svc, d->assoc_id);
-		if (a == NULL)
+		if (a == NULL) {
+			consumed_unknown(ss, d);
 			return;
+		}
 	}
 	s = a->s;
-	if (s == NULL || s->shut_rd)
+	if (s == NULL || s->shut_rd || s->closed) {
+		lassoc_consumed(ss, a, d->len, false);
 		return;
+	}
 	m = a->partial;
 	if (m == NULL) {
 		m = calloc(1, sizeof(*m));
-		if (m == NULL)
+		if (m == NULL) {
+			lassoc_consumed(ss, a, d->len, false);
 			return;
+		}
 		m->assoc_id = a->id;
 		m->sid = d->sid;
 		m->ssn = d->ssn;
@@ -164,6 +194,9 @@ route_data(struct lsess *ss, const struct dpsctp_desc *d, const uint8_t *payload
 			m->tail = b;
 			m->len += d->len;
 			s->rq_bytes += d->len;
+			a->rq_data += d->len;
+		} else {
+			lassoc_consumed(ss, a, d->len, false);
 		}
 	}
 	m->cumtsn = d->cumtsn;

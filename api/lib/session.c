@@ -182,6 +182,8 @@ lsess_drain(struct lsess *ss)
 			dpsctp_store_release(&rx->c->ctl.cons, rx->cons);
 		}
 	}
+	/* reports of bytes read that found their channel full (io.c) */
+	lsess_consumed_retry(ss);
 	return n;
 }
 
@@ -246,6 +248,7 @@ sess_thread(void *arg)
 	while (alive) {
 		struct pollfd p[2];
 		unsigned int n;
+		bool retry;
 
 		LOCK();
 		if (ss->dead) {
@@ -253,6 +256,7 @@ sess_thread(void *arg)
 			break;
 		}
 		n = lsess_drain(ss);
+		retry = ss->cons_retry;
 		UNLOCK();
 		if (n > 0)
 			continue;
@@ -263,7 +267,9 @@ sess_thread(void *arg)
 		p[1].events = POLLIN;
 		p[0].revents = p[1].revents = 0;
 		if (!rx_pending(ss)) {
-			if (poll(p, 2, -1) < 0 && errno != EINTR)
+			/* a CONSUMED waits for room: workers do not wake us when they take requests,
+			 * and the peer's window stays closed until it goes, so look again soon */
+			if (poll(p, 2, retry ? 1 : -1) < 0 && errno != EINTR)
 				alive = false;
 		}
 		set_waiting(ss, 0);

@@ -976,6 +976,17 @@ sock_end(struct dpsctp_lsock *s, bool wait_linger)
 	for (a = s->assocs; a != NULL; a = a->snext) {
 		if (a->state == LA_DEAD || ss->dead)
 			continue;
+		/*
+		 * What nobody will read now counts as read, before the SHUTDOWN in the same
+		 * channel: the peer may still have data to send and needs the window for it to
+		 * finish gracefully (later DATA is discarded and reported by route.c).
+		 */
+		if (!abort) {
+			uint64_t q = a->rq_data;
+
+			a->rq_data = 0;
+			lassoc_consumed(ss, a, q, true);
+		}
 		if (abort)
 			post_simple(s, a, DPSCTP_OP_ABORT);
 		else if (!a->we_shut)

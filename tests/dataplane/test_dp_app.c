@@ -9,7 +9,8 @@
  *
  * Checked: ASSOCIATE answered by the worker the request went to, with an id naming it;
  * COMM_UP; SEND of messages of every size (and one in pieces) echoed back intact as DATA with
- * EOR on each message's last piece; the send credit comes back; GET_STATUS; SHUTDOWN; the
+ * EOR on each message's last piece (more than a window: the bytes read are reported with
+ * CONSUMED); the send credit comes back; GET_STATUS; SHUTDOWN; the
  * eventfd wake-up of a sleeping application; the slot's CLOSING released by every worker
  * (closed_mask); a DEAD session let go (gone_mask); a ring protocol violation marks the session
  * broken.
@@ -431,6 +432,17 @@ Test(dp_app, associate_send_echo_shutdown_close)
 			cr_assert_leq(got_len + d.len, sizeof(got));
 			memcpy(got + got_len, rx_buf, d.len);
 			got_len += d.len;
+			if (d.len != 0) {
+				/* read: the window holds it until we say so (shm.h CONSUMED) */
+				struct dpsctp_desc cd;
+
+				memset(&cd, 0, sizeof(cd));
+				cd.op = DPSCTP_OP_CONSUMED;
+				cd.svc = SLOT;
+				cd.assoc_id = id;
+				cd.arg = d.len;
+				post(&a, owner, &cd, NULL, 0);
+			}
 			if (d.flags & DPSCTP_DESC_EOR) {
 				uint32_t k;
 

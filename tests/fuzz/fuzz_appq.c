@@ -14,7 +14,9 @@
  *
  * Invariants: no crash, nothing out of bounds (ASan); the session is marked broken only after
  * the script broke the ring protocol, and exactly when a raw descriptor or a prod jump broke it;
- * everything the worker writes for the application is well-formed (in bounds, known op).
+ * everything the worker writes for the application is well-formed (in bounds, known op); the
+ * DATA bytes the worker holds against windows waiting for a CONSUMED never exceed what it put
+ * into the channel (CONSUMED of any amount, for any association, cannot inflate a window).
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -78,6 +80,8 @@ struct harness {
 	unsigned int nids;
 	bool bad_in, bad_out; /* the script broke the protocol of that channel */
 	uint64_t steps;
+	uint64_t data_seen;       /* DATA bytes read from the deliveries channel */
+	uint64_t data_unreported; /* of them, not reported read by a CONSUMED yet */
 };
 
 /* An invariant broken: say which one (the replay shows it), then crash for libFuzzer. */
@@ -336,6 +340,22 @@ honest_request(struct harness *h, struct script *s)
 			len = sizeof(cn);
 		break;
 	}
+	case DPSCTP_OP_CONSUMED: {
+		/* mostly what was read (maybe for the wrong association), sometimes anything */
+		uint8_t how = u8(s);
+
+		if (how < 160) {
+			d.arg = (uint32_t)h->data_unreported;
+			h->data_unreported = 0;
+		} else if (how < 224) {
+			d.arg = u16(s);
+		} else {
+			d.arg = UINT32_MAX;
+		}
+		if (u8(s) < 200)
+			len = 0; /* no payload, as the library sends it */
+		break;
+	}
 	case DPSCTP_OP_SET_CFG: {
 		struct dpsctp_abi_cfg ac;
 
@@ -504,6 +524,10 @@ consume(struct harness *h, unsigned int k)
 				memcpy(&ev, p, sizeof(ev));
 				abort_if(ev.data_len != d.len - sizeof(ev));
 			}
+			if (d.op == DPSCTP_OP_DATA) {
+				h->data_seen += d.len;
+				h->data_unreported += d.len;
+			}
 			if (d.op == DPSCTP_OP_REPLY && d.result == 0 && d.assoc_id != 0 &&
 				h->nids < 16)
 				h->ids[h->nids++] = d.assoc_id;
@@ -626,6 +650,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort_if(h.w->app[0].out.broken && !h.bad_in);
 	if (!h.bad_in && !h.bad_out)
 		abort_if(h.s->sessions[0].broken != 0);
+	consume(&h, RING); /* the channel empty: what the worker holds was read by us */
+	if (!h.bad_out) {
+		uint64_t held = 0;
+		unsigned int i;
+
+		for (i = 0; i < h.w->nactx; i++)
+			if (h.s->services[h.w->actx[i]->e->svc].session == 0)
+				held += h.w->actx[i]->app.delivered_unconsumed;
+		abort_if(held > h.data_seen);
+	}
 	if (getenv("FUZZ_APPQ_DEBUG") != NULL)
 		fprintf(stderr,
 			"steps %" PRIu64 " reqs %" PRIu64 " bad %" PRIu64 " parked %" PRIu64
