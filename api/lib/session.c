@@ -404,10 +404,59 @@ sess_map(struct lsess *ss, const struct dpsctp_rpc *ans, int memfd)
 	return 0;
 }
 
+/*
+ * fork(): the child gets a copy of the session's state but not its drain thread, and shares the
+ * parent's memory and socket with the daemon. So the child forgets the session: its inherited
+ * sockets fail with ECONNRESET as after the daemon's end (they only close), and its first new
+ * socket attaches as a session of its own. The library lock is held across fork() so the child
+ * never inherits it half-way through an update.
+ */
+static void
+fork_prepare(void)
+{
+	pthread_mutex_lock(&dpsctp_core.mu);
+}
+
+static void
+fork_parent(void)
+{
+	pthread_mutex_unlock(&dpsctp_core.mu);
+}
+
+static void
+fork_child(void)
+{
+	struct lsess *ss = dpsctp_core.cur;
+
+	if (ss != NULL) {
+		ss->dead = true;
+		ss->thread_running = false; /* the thread stayed in the parent */
+		dpsctp_core.cur = NULL;
+		if (ss->nsock == 0) {
+			sess_free(ss);
+		} else {
+			/* never touch the parent's rings, nor talk on its connection */
+			if (ss->sock >= 0)
+				close(ss->sock);
+			ss->sock = -1;
+		}
+	}
+	pthread_mutex_unlock(&dpsctp_core.mu);
+}
+
+static void
+fork_handlers(void)
+{
+	(void)pthread_atfork(fork_prepare, fork_parent, fork_child);
+}
+
 /* Attach to the daemon at @p path (locked: nothing else runs meanwhile, it is quick). */
 static int
 sess_attach(const char *path, struct lsess **out)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	(void)pthread_once(&once, fork_handlers);
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	struct dpsctp_rpc r = {0}, ans = {0};
 	int fds[2] = {-1, -1};

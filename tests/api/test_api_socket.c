@@ -189,3 +189,45 @@ Test(api_socket, attach_to_a_missing_daemon_fails_cleanly)
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0,
 		"dpsctp_attach(missing path): -1 with ENOENT or ECONNREFUSED");
 }
+
+/*
+ * fork(): an attached process forks; in the child the inherited socket fails with ECONNRESET
+ * (it belongs to the parent's session) and only closes, while a new socket attaches a session
+ * of the child's own and talks to the parent through the daemon.
+ */
+Test(api_socket, a_forked_child_attaches_anew_and_its_inherited_sockets_are_reset)
+{
+	uint16_t port;
+	int l = listener4(SOCK_STREAM, "127.0.0.1", &port), status, s;
+	char buf[16];
+	pid_t pid;
+
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		struct sockaddr_in to = sin4("127.0.0.1", port);
+		int c;
+
+		if (dpsctp_send(l, "x", 1, 0) != -1 || errno != ECONNRESET)
+			_exit(2);
+		if (dpsctp_close(l) != 0)
+			_exit(3);
+		c = dpsctp_socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP);
+		if (c < 0 || dpsctp_connect(c, (struct sockaddr *)&to, sizeof(to)) != 0)
+			_exit(4);
+		if (dpsctp_send(c, "from the child", 14, 0) != 14)
+			_exit(5);
+		if (dpsctp_recv(c, buf, sizeof(buf), 0) != 2)
+			_exit(6);
+		dpsctp_close(c);
+		_exit(0);
+	}
+	s = dpsctp_accept(l, NULL, NULL);
+	cr_assert_geq(s, 0, "accept of the child's association: %s", strerror(errno));
+	cr_expect_eq(dpsctp_recv(s, buf, sizeof(buf), 0), 14);
+	cr_expect_eq(dpsctp_send(s, "ok", 2, 0), 2);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %d", status);
+	dpsctp_close(s);
+	dpsctp_close(l);
+}

@@ -36,7 +36,8 @@
  * Threads: every call is thread-safe; one thread may send while another receives on the same
  * socket. Blocking calls release the socket while they wait; they are not interrupted by
  * signals (no EINTR). A library thread per attachment waits for the daemon's wake-ups; it
- * blocks every signal. After fork() only the parent may use the sockets.
+ * blocks every signal. After fork() the child's inherited sockets fail with ECONNRESET (close them);
+ * its new sockets attach a session of its own.
  *
  * Receive buffering: what the daemon delivers is copied into the socket's queue in the
  * application, and stays counted against the association's receive window (SO_RCVBUF, the
