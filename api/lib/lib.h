@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * libdpsctp internal interface between the core (session.c, socket.c, io.c, notify.c) and the
- * options (opt.c). The core owns the structures; opt.c uses only what is declared here.
+ * options (opt*.c). The core owns the structures; the options use only what is declared here.
  *
  * Locking: every function here takes the locks it needs; none may be called with a socket
  * lock held unless it says so.

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * libdpsctp internal: the per-socket option state (what setsockopt changes and getsockopt reads
- * that lives in the library). Owned by opt.c; the rest of the library reads the fields.
+ * that lives in the library). Owned by opt*.c; the rest of the library reads the fields.
  * Values that the daemon needs travel as struct dpsctp_abi_cfg (EP_OPEN / EP_UPDATE for future
  * associations, OP_SET_CFG for one association).
  */
@@ -53,7 +53,7 @@ struct dpsctp_sock_opts {
 	 * groups set; within a group, a zero where RFC 6458 says "0: no change" (RTOs,
 	 * retransmission limits, cookie life, stream counts, max_init_timeo, sack_freq,
 	 * path_max_retrans) was not set and leaves the daemon's default. Sent with EP_OPEN at bind
-	 * (later changes go by EP_UPDATE from opt.c).
+	 * (later changes go by EP_UPDATE from optcfg.c).
 	 */
 	struct dpsctp_abi_cfg cfg;
 	/**

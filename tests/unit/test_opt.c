@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * libdpsctp socket options (api/lib/opt.c) against a fake library core: no daemon. The fake
+ * libdpsctp socket options (api/lib/opt*.c) against a fake library core: no daemon. The fake
  * records the requests to workers and the EP_UPDATEs to control and answers with canned
  * structures, so every option's lengths, association ids, errors and ABI conversions are
  * checked here; the daemon side of the same values is tests/unit/test_attach.c (abicfg).
@@ -10,8 +10,13 @@
 
 #include <criterion/criterion.h>
 
-/* the options under test, static helpers included */
+/* the options under test, static helpers included: every module in this one unit */
 #include "opt.c"
+#include "optcfg.c"
+#include "optevent.c"
+#include "optpath.c"
+#include "optproto.c"
+#include "optsend.c"
 
 /* ---- the fake core ---- */
 
