@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <rte_branch_prediction.h>
+#include <rte_cycles.h>
 #include <rte_ring.h>
 
 #include "app.h"
@@ -144,6 +145,46 @@ cb_state_change(void *ctx, struct dpsctp_assoc *a, enum dpsctp_state from, enum 
 	}
 }
 
+/*
+ * An echo to a generator: the sequence number and the send TSC are read from the first 12
+ * bytes (they may straddle pieces of a partial delivery); the rest is not looked at.
+ */
+static void
+gen_deliver(struct dp_worker *w, const struct dp_service *sv, struct dp_assoc_ctx *c,
+	const struct dpsctp_iov *iov, unsigned int iovcnt, bool eor)
+{
+	unsigned int i;
+
+	for (i = 0; i < iovcnt; i++) {
+		size_t k;
+
+		for (k = 0; k < iov[i].len && c->rx_off < 12; k++, c->rx_off++) {
+			uint8_t b = iov[i].base[k];
+
+			if (c->rx_off < 4)
+				c->rx_seq = c->rx_seq << 8 | b;
+			else
+				c->rx_tsc |= (uint64_t)b << (8 * (c->rx_off - 4));
+		}
+		c->rx_off += iov[i].len - k;
+	}
+	if (!eor)
+		return;
+	if (c->rx_off != sv->size || (!sv->unordered && sv->streams == 1 && c->rx_seq != c->recv))
+		w->st.svc_bad++;
+	else if (sv->perf->per_worker != NULL && sv->size >= 12) {
+		struct dp_gen_worker *g = &sv->perf->per_worker[w->id];
+
+		g->lat[dp_lat_bucket(rte_rdtsc() - c->rx_tsc)]++;
+		__atomic_store_n(&g->echoes, g->echoes + 1, __ATOMIC_RELAXED);
+	}
+	c->recv++;
+	c->rx_off = 0;
+	c->rx_seq = 0;
+	c->rx_tsc = 0;
+	dp_service_busy_add(w, c);
+}
+
 static void
 cb_deliver(void *ctx, struct dpsctp_assoc *a, const struct dpsctp_rcvinfo *ri,
 	const struct dpsctp_iov *iov, unsigned int iovcnt, bool eor)
@@ -169,6 +210,10 @@ cb_deliver(void *ctx, struct dpsctp_assoc *a, const struct dpsctp_rcvinfo *ri,
 	case DP_SVC_DISCARD:
 		return;
 	case DP_SVC_SOURCE:
+		if (sv->perf != NULL) {
+			gen_deliver(w, sv, c, iov, iovcnt, eor);
+			return;
+		}
 		/* check the echo: 4-byte sequence number, then bytes (seq + offset) & 0xff */
 		for (i = 0; i < iovcnt; i++) {
 			size_t k;
@@ -346,6 +391,9 @@ source_run(struct dp_worker *w, struct dp_assoc_ctx *c)
 	if (c->closing)
 		return true;
 	while (sv->count == 0 || c->sent < sv->count) {
+		if (sv->perf != NULL && sv->perf->outstanding != 0 &&
+			c->sent - c->recv >= sv->perf->outstanding)
+			return true; /* the next echo puts us back on the busy list */
 		struct dpsctp_sndinfo si = {
 			.sid = (uint16_t)(c->sent % sv->streams),
 			.flags = sv->unordered ? DPSCTP_SND_UNORDERED : 0,
@@ -357,8 +405,16 @@ source_run(struct dp_worker *w, struct dp_assoc_ctx *c)
 		buf[1] = (uint8_t)(c->sent >> 16);
 		buf[2] = (uint8_t)(c->sent >> 8);
 		buf[3] = (uint8_t)c->sent;
-		for (k = 4; k < size; k++)
-			buf[k] = (uint8_t)(c->sent + k);
+		if (sv->perf != NULL) {
+			uint64_t tsc = rte_rdtsc();
+
+			/* only the header: filling every byte would cost the generator, not us */
+			for (k = 4; k < 12 && k < size; k++, tsc >>= 8)
+				buf[k] = (uint8_t)tsc;
+		} else {
+			for (k = 4; k < size; k++)
+				buf[k] = (uint8_t)(c->sent + k);
+		}
 		rc = dpsctp_assoc_send(c->a, &si, buf, size, w->now);
 		if (rc == -EAGAIN)
 			return false;

@@ -25,6 +25,56 @@
 struct dp_worker;
 struct dp_ep;
 
+/*
+ * dpsctp-perf's generator: a source service whose dp_service.perf is set sends as fast as the
+ * send buffer takes (bulk) or keeps @c outstanding requests in flight per association (request /
+ * response against an echo). Its messages carry the sequence number (bytes 0..3, big endian)
+ * and the TSC of the send (bytes 4..11, host order, messages of 12 bytes or more); the rest is
+ * not written nor checked, so the generator costs what sending costs. Each echo received puts
+ * TSC now - TSC sent into the worker's latency histogram.
+ */
+
+/** Sub-buckets per power of two of the latency histogram (2^5: within 3.2 %). */
+#define DP_LAT_SUB_BITS 5
+/** Buckets of the histogram: values below 2^5 exactly, then 32 per power of two up to 2^64. */
+#define DP_LAT_BUCKETS ((64 - DP_LAT_SUB_BITS + 1) << DP_LAT_SUB_BITS)
+
+/** The bucket of a latency of @p v TSC cycles (HDR-style log-linear). */
+static inline unsigned int
+dp_lat_bucket(uint64_t v)
+{
+	unsigned int k;
+
+	if (v < (1u << DP_LAT_SUB_BITS))
+		return (unsigned int)v;
+	k = 63u - (unsigned int)__builtin_clzll(v); /* >= DP_LAT_SUB_BITS */
+	return ((k - DP_LAT_SUB_BITS + 1) << DP_LAT_SUB_BITS) |
+	       (unsigned int)((v >> (k - DP_LAT_SUB_BITS)) & ((1u << DP_LAT_SUB_BITS) - 1));
+}
+
+/** The lowest value (TSC cycles) of bucket @p b. */
+static inline uint64_t
+dp_lat_bucket_low(unsigned int b)
+{
+	unsigned int k = b >> DP_LAT_SUB_BITS, sub = b & ((1u << DP_LAT_SUB_BITS) - 1);
+
+	if (k == 0)
+		return sub;
+	return (uint64_t)((1u << DP_LAT_SUB_BITS) | sub) << (k - 1);
+}
+
+/** What one worker's generator counts (written by that worker only; others read racily). */
+struct dp_gen_worker {
+	uint64_t echoes;              /**< echoes received whole and timed */
+	uint64_t lat[DP_LAT_BUCKETS]; /**< round-trip times, TSC cycles, by dp_lat_bucket */
+};
+
+/** Settings and counters of a generator (dp_service.perf), owned by whoever set it. */
+struct dp_gen {
+	uint32_t outstanding; /**< requests in flight per association (0: no limit, bulk) */
+	struct dp_gen_worker *per_worker; /**< [stack's nworkers], or NULL: no timing */
+};
+
 /** An active open, handed from control to the owning worker. */
 struct dp_associate_req {
 	unsigned int svc;                           /**< service (endpoint) that connects */
@@ -71,6 +121,7 @@ struct dp_assoc_ctx {
 	uint32_t sent, recv;
 	uint64_t rx_off;                   /**< bytes of the message being received */
 	uint32_t rx_seq;
+	uint64_t rx_tsc;                   /**< generator: the send TSC the echo carries */
 	bool rx_bad;
 	bool done;
 	/* application endpoints */

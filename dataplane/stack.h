@@ -81,6 +81,7 @@ struct dp_service {
 	bool unordered;    /**< send unordered */
 	bool check_echo;   /**< the peer echoes: check every message that comes back */
 	bool shutdown_when_done; /**< SHUTDOWN once everything is sent (and echoed) */
+	struct dp_gen *perf; /**< source: dpsctp-perf's generator settings and counters, or NULL */
 	/*
 	 * Application endpoints (DP_SVC_APP). Configured services are DP_SLOT_OPEN from start-up
 	 * and never change. For an application endpoint, control fills the slot and then stores

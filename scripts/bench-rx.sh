@@ -4,7 +4,7 @@
 #
 #   1. tests/bench/bench_rx: one dpsctpd worker (lcore 1) taking single-chunk DATA packets from
 #      a net_ring port (rte_eth_from_rings) that a generator on lcore 0 keeps full, SACKing
-#      every second one (see the top of tests/bench/bench_rx.c).
+#      every second one (dpsctp-perf's rx mode: see the top of control/perf/perf_rx.c).
 #   2. dpdk-testpmd, io forwarding on one forwarding core (lcore 1), between two net_null ports
 #      producing frames of the same size: rx_burst from null0 -> tx_burst to null1 and back. The
 #      null PMD hands out and takes back mbufs at memory speed without touching their bytes, so

@@ -18,6 +18,7 @@ DPSCTP_PACKAGES=(
 	libusrsctp-examples        # usrsctp's client, tsctp, echo/discard servers: the peer over a tap
 	iproute2 iputils-ping      # network namespaces for that peer, and ping
 	clang libclang-rt-14-dev llvm   # libFuzzer and its sanitizer runtimes
+	gnuplot-nox                # the plots of scripts/bench.sh
 	perl
 )
 
