@@ -470,7 +470,7 @@ hello(struct dpsctpd_attach *a, int fd, const struct ucred *cred, const struct d
 	ds->id = a->next_id++;
 	ds->ring_entries = ring;
 	ds->data_bytes = data;
-	h = (struct dpsctp_shm_hdr *)ds->base;
+	h = (struct dpsctp_shm_hdr *)(void *)ds->base; /* mmap: page-aligned */
 	h->magic = DPSCTP_SHM_MAGIC;
 	h->major = DPSCTP_ABI_MAJOR;
 	h->minor = DPSCTP_ABI_MINOR;
@@ -491,8 +491,8 @@ hello(struct dpsctpd_attach *a, int fd, const struct ucred *cred, const struct d
 
 		h->chan_off[w][DPSCTP_CHAN_TO_WORKER] = tw;
 		h->chan_off[w][DPSCTP_CHAN_TO_APP] = ta;
-		ds->to_worker[w] = (struct dpsctp_chan *)(ds->base + tw);
-		ds->to_app[w] = (struct dpsctp_chan *)(ds->base + ta);
+		ds->to_worker[w] = (struct dpsctp_chan *)(void *)(ds->base + tw);
+		ds->to_app[w] = (struct dpsctp_chan *)(void *)(ds->base + ta);
 	}
 	ds->pid = cred->pid;
 	ds->uid = (int)cred->uid;

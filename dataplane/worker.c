@@ -495,7 +495,7 @@ worker_loop(struct dp_worker *w)
 	uint64_t hk = 0;
 
 	while (!w->stop) {
-		bool busy = false;
+		bool busy = false, rx_any = false;
 
 		w->tsc = rte_rdtsc();
 		w->now = dp_stack_ns(s, w->tsc);
@@ -538,6 +538,7 @@ worker_loop(struct dp_worker *w)
 				rx_frame(w, pkts[i], FROM_PORT);
 			}
 			busy |= n != 0;
+			rx_any |= n != 0;
 		}
 		/* applications: their requests, what waits for room in their channels */
 		dp_app_poll(w);
@@ -568,9 +569,14 @@ worker_loop(struct dp_worker *w)
 		}
 		/* applications: publish what was produced for them, wake those that sleep */
 		dp_app_flush(w);
-		/* TX: full bursts went already; the rest once the drain deadline passed */
+		/*
+		 * TX: full bursts went already; the rest once the drain deadline passed, or at once
+		 * when the ports had nothing for us: no more packets are coming to batch with, and
+		 * holding a reply for the deadline would add it to every round trip.
+		 */
 		for (p = 0; p < s->nports; p++)
-			if (w->tx[p].n != 0 && w->tsc - w->tx[p].first_tsc >= w->drain_tsc)
+			if (w->tx[p].n != 0 &&
+				(!rx_any || w->tsc - w->tx[p].first_tsc >= w->drain_tsc))
 				tx_flush_port(w, p);
 		if (busy)
 			w->st.busy_loops++;

@@ -25,7 +25,7 @@
 static void
 print_notification(const char *buf)
 {
-	const union dpsctp_notification *n = (const union dpsctp_notification *)buf;
+	const union dpsctp_notification *n = (const void *)buf; /* aligned: see message[] */
 
 	switch (n->sn_header.sn_type) {
 	case DPSCTP_ASSOC_CHANGE:
@@ -55,7 +55,7 @@ main(int argc, char **argv)
 	int fd, on = 1, opt;
 	/* a small buffer on purpose: long messages take several reads (the MSG_EOR loop) */
 	char payload[1024];
-	static char message[1 << 16];
+	static _Alignas(8) char message[1 << 16]; /* notifications are read in place */
 
 	while ((opt = getopt(argc, argv, "p:n:")) != -1) {
 		if (opt == 'p') {
