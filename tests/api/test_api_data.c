@@ -108,11 +108,13 @@ Test(api_data, recvv_info_types_noinfo_rcvinfo_nxtinfo_rn)
 	il = sizeof(rn);
 	cr_assert_eq(dpsctp_recvv(s, &iov, 1, NULL, NULL, &rn, &il, &it, &flags), 8);
 	cr_expect_eq(it, DPSCTP_RECVV_NOINFO);
-	/* NXTINFO only with a next message: NXTINFO */
+	/* NXTINFO only with a next message: NXTINFO (no Nagle delay of the second message behind
+	 * the first one's SACK, so both are queued at the receiver well within the wait) */
+	set_int(c, IPPROTO_SCTP, DPSCTP_NODELAY, 1);
 	cr_assert_eq(send_info(c, "1", 1, 0, 7, 0, 0), 1);
 	cr_assert_eq(send_info(c, "22", 2, 0, 8, 0, 0), 2);
 	cr_assert(readable(s, 5000));
-	usleep(100000);
+	usleep(300000);
 	il = sizeof(rn);
 	cr_assert_eq(dpsctp_recvv(s, &iov, 1, NULL, NULL, &rn, &il, &it, &flags), 1);
 	cr_expect_eq(it, DPSCTP_RECVV_NXTINFO);

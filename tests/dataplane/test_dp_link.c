@@ -504,8 +504,10 @@ Test(dp_link, link_down_fails_over_to_the_other_path_and_link_up_brings_it_back)
 	WAIT_UNTIL(dpsctpd_ctrl_stats(rig.side[0].c)->link_changes >= 1 &&
 			   dpsctpd_ctrl_stats(rig.side[1].c)->link_changes >= 1,
 		"both controls to see wire 0's link go down");
-	WAIT_UNTIL(ENG(0, failovers) >= 1 || ENG(0, paths_inactive) >= 1,
-		"A's association to fail over from the path without a route");
+	/* both ends: B's SACKs and echoes take wire 0 until B has failed over as well */
+	WAIT_UNTIL((ENG(0, failovers) >= 1 || ENG(0, paths_inactive) >= 1) &&
+			(ENG(1, failovers) >= 1 || ENG(1, paths_inactive) >= 1),
+		"both associations to fail over from the path without a route");
 	t_failover = rig_elapsed();
 	in_at_failover = SVC(0, svc_msgs_in);
 	sctp_before = rig.sctp_discarded[0];
