@@ -469,7 +469,7 @@ aim_row() {
 			exit
 		}
 		r = (k == "over") ? o / b : b / o
-		if (t ~ /%/) { tv = t; sub(/[^0-9.]*%.*/, "", tv); sub(/^[^0-9.]*/, "", tv); rs = sprintf("%.1f%%", 100 * r); met = 100 * r >= tv }
+		if (t ~ /%/) { tv = t; sub(/[^0-9.]*%.*/, "", tv); sub(/^[^0-9.]*/, "", tv); rs = sprintf("%.1f%%", 100 * r); met = 100 * r >= tv + 0 }
 		else { tv = t; sub(/^[^0-9.]*/, "", tv); rs = sprintf("%.2fx", r); met = r >= tv + 0 }
 		printf "| %s | %.*f %s | %.*f %s | %s | %s | %s |\n", n, d, o / sc, u, d, b / sc, u, rs, t,
 			met ? "**met**" : "not met" }'
