@@ -396,6 +396,38 @@ addrs_in(struct dpsctp_lsock *s, struct sendreq *r, const struct sockaddr *addrs
 	return 0;
 }
 
+/* A send of one buffer: @p v is the caller's iovec for it; @p msgflags MSG_DONTWAIT/EOR/OOB. */
+static void
+sendreq_one(struct dpsctp_lsock *s, struct sendreq *r, struct iovec *v, const void *buf,
+	size_t len, int msgflags)
+{
+	v->iov_base = (void *)(uintptr_t)buf;
+	v->iov_len = len;
+	r->iov = v;
+	r->iovcnt = 1;
+	r->nonblock = s->nonblock || (msgflags & MSG_DONTWAIT);
+	r->eor = (msgflags & MSG_EOR) != 0;
+	r->oob = (msgflags & MSG_OOB) != 0;
+}
+
+/* The deprecated sndrcvinfo (SNDRCV cmsg, sctp_send, sctp_sendmsg): sndinfo, and a lifetime as
+ * the TTL policy unless a PRINFO already said otherwise. */
+static void
+sendreq_sndrcv(struct sendreq *r, const struct dpsctp_sndrcvinfo *sr)
+{
+	r->si.snd_sid = sr->sinfo_stream;
+	r->si.snd_flags = sr->sinfo_flags;
+	r->si.snd_ppid = sr->sinfo_ppid;
+	r->si.snd_context = sr->sinfo_context;
+	r->si.snd_assoc_id = sr->sinfo_assoc_id;
+	r->has_si = true;
+	if (sr->sinfo_timetolive != 0 && !r->has_pr) {
+		r->pr.pr_policy = DPSCTP_PR_SCTP_TTL;
+		r->pr.pr_value = sr->sinfo_timetolive;
+		r->has_pr = true;
+	}
+}
+
 static int
 one_addr_in(struct dpsctp_lsock *s, struct sendreq *r, const struct sockaddr *to, socklen_t len)
 {
@@ -536,17 +568,7 @@ cmsgs_in(struct sendreq *r, const struct msghdr *msg)
 			if (dl < sizeof(sr))
 				return -EINVAL;
 			memcpy(&sr, CMSG_DATA(c), sizeof(sr));
-			r->si.snd_sid = sr.sinfo_stream;
-			r->si.snd_flags = sr.sinfo_flags;
-			r->si.snd_ppid = sr.sinfo_ppid;
-			r->si.snd_context = sr.sinfo_context;
-			r->si.snd_assoc_id = sr.sinfo_assoc_id;
-			r->has_si = true;
-			if (sr.sinfo_timetolive != 0 && !r->has_pr) {
-				r->pr.pr_policy = DPSCTP_PR_SCTP_TTL;
-				r->pr.pr_value = sr.sinfo_timetolive;
-				r->has_pr = true;
-			}
+			sendreq_sndrcv(r, &sr);
 			break;
 		}
 		case DPSCTP_PRINFO:
@@ -601,19 +623,15 @@ dpsctp_sendto(int sd, const void *buf, size_t len, int flags, const struct socka
 	socklen_t tolen)
 {
 	struct dpsctp_lsock *s = lsock_get(sd);
-	struct iovec v = {.iov_base = (void *)(uintptr_t)buf, .iov_len = len};
 	struct sendreq r = {0};
+	struct iovec v;
 	ssize_t rc;
 
 	if (s == NULL)
 		return -1;
 	if (buf == NULL && len > 0)
 		return sret(s, -EINVAL);
-	r.iov = &v;
-	r.iovcnt = 1;
-	r.nonblock = s->nonblock || (flags & MSG_DONTWAIT);
-	r.eor = (flags & MSG_EOR) != 0;
-	r.oob = (flags & MSG_OOB) != 0;
+	sendreq_one(s, &r, &v, buf, len, flags);
 	rc = one_addr_in(s, &r, to, tolen);
 	if (rc == 0)
 		rc = send_msg(s, &r);
@@ -638,8 +656,10 @@ dpsctp_sctp_sendmsg(int sd, const void *msg, size_t len, const struct sockaddr *
 	uint32_t context)
 {
 	struct dpsctp_lsock *s = lsock_get(sd);
-	struct iovec v = {.iov_base = (void *)(uintptr_t)msg, .iov_len = len};
+	struct dpsctp_sndrcvinfo sr = {.sinfo_stream = stream_no, .sinfo_ppid = ppid,
+		.sinfo_context = context, .sinfo_timetolive = timetolive};
 	struct sendreq r = {0};
+	struct iovec v;
 	ssize_t rc;
 
 	if (s == NULL)
@@ -648,19 +668,9 @@ dpsctp_sctp_sendmsg(int sd, const void *msg, size_t len, const struct sockaddr *
 		return ret(s, -EINVAL);
 	if (flags > 0xffff)
 		return ret(s, -EINVAL);
-	r.iov = &v;
-	r.iovcnt = 1;
-	r.nonblock = s->nonblock;
-	r.has_si = true;
-	r.si.snd_sid = stream_no;
-	r.si.snd_flags = (uint16_t)flags;
-	r.si.snd_ppid = ppid;
-	r.si.snd_context = context;
-	if (timetolive != 0) {
-		r.has_pr = true;
-		r.pr.pr_policy = DPSCTP_PR_SCTP_TTL;
-		r.pr.pr_value = timetolive;
-	}
+	sr.sinfo_flags = (uint16_t)flags;
+	sendreq_one(s, &r, &v, msg, len, 0);
+	sendreq_sndrcv(&r, &sr);
 	rc = one_addr_in(s, &r, to, tolen);
 	if (rc == 0)
 		rc = send_msg(s, &r);
@@ -672,37 +682,20 @@ dpsctp_sctp_send(int sd, const void *msg, size_t len, const struct dpsctp_sndrcv
 	int flags)
 {
 	struct dpsctp_lsock *s = lsock_get(sd);
-	struct iovec v = {.iov_base = (void *)(uintptr_t)msg, .iov_len = len};
 	struct sendreq r = {0};
+	struct iovec v;
 	ssize_t rc;
 
 	if (s == NULL)
 		return -1;
 	if (msg == NULL && len > 0)
 		return ret(s, -EINVAL);
-	r.iov = &v;
-	r.iovcnt = 1;
-	r.nonblock = s->nonblock || (flags & MSG_DONTWAIT);
-	r.eor = (flags & MSG_EOR) != 0;
-	r.oob = (flags & MSG_OOB) != 0;
-	if (sinfo != NULL) {
-		r.has_si = true;
-		r.si.snd_sid = sinfo->sinfo_stream;
-		r.si.snd_flags = sinfo->sinfo_flags;
-		r.si.snd_ppid = sinfo->sinfo_ppid;
-		r.si.snd_context = sinfo->sinfo_context;
-		r.si.snd_assoc_id = sinfo->sinfo_assoc_id;
-		if (sinfo->sinfo_timetolive != 0) {
-			r.has_pr = true;
-			r.pr.pr_policy = DPSCTP_PR_SCTP_TTL;
-			r.pr.pr_value = sinfo->sinfo_timetolive;
-		}
-	}
+	sendreq_one(s, &r, &v, msg, len, flags);
+	if (sinfo != NULL)
+		sendreq_sndrcv(&r, sinfo);
 	rc = send_msg(s, &r);
 	return ret(s, rc);
 }
-
-/* ---- receiving ---- */
 
 /* ---- receive flow control ---- */
 
