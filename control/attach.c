@@ -672,6 +672,7 @@ ep_open(struct dpsctpd_attach *a, unsigned int si, const struct dpsctp_rpc *req,
 	a->slot[k].family = req->family;
 	a->slot[k].v6only = (req->flags & DPSCTP_RPC_V6ONLY) != 0;
 	__atomic_store_n(&sv->state, DP_SLOT_OPEN, __ATOMIC_RELEASE);
+	dp_stack_port_bind(s, k); /* packets to the port find it from now on */
 	ans->svc = k;
 	ans->port = (uint16_t)port;
 	ans->family = req->family;

@@ -973,6 +973,7 @@ enum {
 	S_ADDRS,
 	S_PEERS, /* from here on: type source only */
 	S_PEER_PORT,
+	S_ASSOCS,
 	S_COUNT,
 	S_SIZE,
 	S_STREAMS,
@@ -987,6 +988,7 @@ static const char *const service_keys[S_N] = {
 	[S_ADDRS] = "addresses",
 	[S_PEERS] = "peers",
 	[S_PEER_PORT] = "peer_port",
+	[S_ASSOCS] = "associations",
 	[S_COUNT] = "count",
 	[S_SIZE] = "size",
 	[S_STREAMS] = "streams",
@@ -1061,6 +1063,7 @@ service_source(struct parse *p, struct cfg_map *m, struct dpsctpd_service_cfg *s
 {
 	const struct dpsctp_proto_config *pr = &p->c->proto;
 
+	sc->associations = 1;
 	sc->count = 1000;
 	sc->size = 100;
 	sc->streams = 1;
@@ -1074,6 +1077,7 @@ service_source(struct parse *p, struct cfg_map *m, struct dpsctpd_service_cfg *s
 		return cfg_fail(&p->doc, m->val[S_PEERS], cfg_map_field(m, S_PEERS),
 			"at least one peer address is required");
 	if (cfg_map_u16(m, S_PEER_PORT, 1, 65535, &sc->peer_port) < 0 ||
+		cfg_map_u32(m, S_ASSOCS, 1, DPSCTPD_MAX_SOURCE_ASSOCS, &sc->associations) < 0 ||
 		cfg_map_u32(m, S_COUNT, 0, UINT32_MAX, &sc->count) < 0 ||
 		cfg_map_u32(m, S_SIZE, 8, 65536, &sc->size) < 0 ||
 		cfg_map_u16(m, S_STREAMS, 1, 65535, &sc->streams) < 0 ||
@@ -1086,6 +1090,50 @@ service_source(struct parse *p, struct cfg_map *m, struct dpsctpd_service_cfg *s
 		return cfg_fail(&p->doc, m->val[S_STREAMS], cfg_map_field(m, S_STREAMS),
 			"%u streams is more than protocol.outbound_streams (%u)", sc->streams,
 			pr->os);
+	return 0;
+}
+
+/* How many local ports (and endpoints) service @p sc takes: a source one per association. */
+static unsigned int
+service_nports(const struct dpsctpd_service_cfg *sc)
+{
+	return sc->kind == DPSCTPD_SVC_SOURCE && sc->associations > 1 ? sc->associations : 1;
+}
+
+/*
+ * Service @p si's ports (port .. port + associations - 1 for a source) are free of the earlier
+ * services' and fit, and all services together stay within the endpoints a stack holds.
+ */
+static int
+service_ports(struct parse *p, struct cfg_map *m, unsigned int si)
+{
+	const struct dpsctpd_config *c = p->c;
+	const struct dpsctpd_service_cfg *sc = &c->services[si];
+	unsigned int n = service_nports(sc), total = n;
+	size_t j, k = m->val[S_ASSOCS] != NULL ? S_ASSOCS : S_PORT;
+
+	if ((unsigned int)sc->port + n - 1 > 65535)
+		return cfg_fail(&p->doc, m->val[k], cfg_map_field(m, k),
+			"%u associations from port %u need ports beyond 65535", n, sc->port);
+	for (j = 0; j < si; j++) {
+		const struct dpsctpd_service_cfg *o = &c->services[j];
+		unsigned int on = service_nports(o);
+
+		total += on;
+		if (sc->port >= o->port + on || o->port >= sc->port + n)
+			continue;
+		if (on == 1 && n == 1)
+			return cfg_fail(&p->doc, m->val[k], cfg_map_field(m, k),
+				"port %u is already services[%zu] (line %lu)", sc->port, j,
+				p->svc_line[j]);
+		return cfg_fail(&p->doc, m->val[k], cfg_map_field(m, k),
+			"ports %u..%u overlap services[%zu] (ports %u..%u, line %lu)", sc->port,
+			sc->port + n - 1, j, o->port, o->port + on - 1, p->svc_line[j]);
+	}
+	if (total > DPSCTPD_MAX_ENDPOINTS)
+		return cfg_fail(&p->doc, m->val[k], cfg_map_field(m, k),
+			"services take %u endpoints in all (a source one per association), at most %u",
+			total, DPSCTPD_MAX_ENDPOINTS);
 	return 0;
 }
 
@@ -1120,22 +1168,17 @@ parse_service(struct parse *p, yaml_node_t *n, unsigned int si)
 	if (cfg_require(&m, S_PORT, "the SCTP port of the service") < 0 ||
 		cfg_map_u16(&m, S_PORT, 1, 65535, &sc->port) < 0)
 		return -1;
-	for (j = 0; j < si; j++)
-		if (c->services[j].port == sc->port)
-			return cfg_fail(&p->doc, m.val[S_PORT], cfg_map_field(&m, S_PORT),
-				"port %u is already services[%zu] (line %lu)", sc->port, j,
-				p->svc_line[j]);
 	p->svc_line[si] = cfg_line(n);
 	if (service_addrs(p, &m, S_ADDRS, true, sc->addrs, &sc->naddrs) < 0)
 		return -1;
 	if (sc->kind == DPSCTPD_SVC_SOURCE)
-		return service_source(p, &m, sc);
+		return service_source(p, &m, sc) < 0 ? -1 : service_ports(p, &m, si);
 	/* A source's settings on a listener would be ignored: a misplaced line, say so. */
 	for (j = S_PEERS; j < S_N; j++)
 		if (m.val[j] != NULL)
 			return cfg_fail(&p->doc, m.val[j], cfg_map_field(&m, j),
 				"only a service of type source has %s", service_keys[j]);
-	return 0;
+	return service_ports(p, &m, si);
 }
 
 static int

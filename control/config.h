@@ -20,6 +20,8 @@
 #define DPSCTPD_MAX_NEIGH 32      /**< static neighbours per port */
 #define DPSCTPD_MAX_WORKERS 16    /**< worker lcores */
 #define DPSCTPD_MAX_SERVICES 16   /**< built-in services */
+#define DPSCTPD_MAX_SOURCE_ASSOCS 1024 /**< associations of one source (one local port each) */
+#define DPSCTPD_MAX_ENDPOINTS 1040 /**< endpoints of all services: a 1,024-association source and 16 more */
 #define DPSCTPD_MAX_EAL_ARGS 32   /**< extra EAL arguments */
 #define DPSCTPD_MAX_IDS 16        /**< allowed uids / gids of the attach socket */
 #define DPSCTPD_MAX_LOOPBACK 4    /**< loopback addresses (local delivery only) */
@@ -79,6 +81,7 @@ struct dpsctpd_service_cfg {
 	struct dpsctp_addr peers[DPSCTP_MAX_ADDRS]; /**< the peer's addresses (required) */
 	unsigned int npeers;
 	uint16_t peer_port;          /**< the peer's port (required) */
+	uint32_t associations;       /**< associations to open, from ports port.. (default 1) */
 	uint32_t count;              /**< messages per association (default 1000; 0: endless) */
 	uint32_t size;               /**< bytes per message (default 100; 8..65536) */
 	uint16_t streams;            /**< streams used in turn (default 1) */

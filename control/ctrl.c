@@ -58,7 +58,7 @@ struct dpsctpd_ctrl {
 	uint64_t now;
 	uint64_t next_slow, next_age;
 	uint16_t ip_id;
-	struct pending_open pending[16];
+	struct pending_open pending[DP_MAX_SERVICES];
 	unsigned int npending;
 	struct dpsctpd_ctrl_stats st;
 	struct dpsctpd_attach *attach; /**< the attach server (dpsctpd), or NULL */
@@ -328,15 +328,14 @@ init_input(struct dpsctpd_ctrl *c, struct rte_mbuf *m, uint8_t *frame, const str
 	struct owner_key k;
 	void *val;
 	unsigned int svc;
+	int rc;
 
 	c->st.init_in++;
 	/* at most one slot in use has a port (EADDRINUSE otherwise) */
-	for (svc = 0; svc < c->s->nservices; svc++)
-		if (__atomic_load_n(&c->s->services[svc].state, __ATOMIC_ACQUIRE) != DP_SLOT_FREE &&
-			c->s->services[svc].port == dport)
-			break;
-	if (svc == c->s->nservices || c->eps[svc] == NULL)
+	rc = dp_stack_slot_of_port(c->s, dport);
+	if (rc < 0 || c->eps[rc] == NULL)
 		return; /* the worker checked; a race with an endpoint that closed */
+	svc = (unsigned int)rc;
 	owner_key_make(&k, &in->src, sport, dport);
 	if (rte_hash_lookup_data(c->owners, &k, &val) >= 0) {
 		/* a known peer: its INIT is a collision or a restart, for the owner (5.2) */
@@ -460,7 +459,8 @@ link_poll(struct dpsctpd_ctrl *c)
 static void
 pending_opens(struct dpsctpd_ctrl *c)
 {
-	unsigned int i = 0;
+	struct dp_route asked[4]; /* next hops asked for in this pass: one request each */
+	unsigned int i = 0, nasked = 0, k;
 
 	while (i < c->npending) {
 		struct pending_open *po = &c->pending[i];
@@ -469,10 +469,20 @@ pending_opens(struct dpsctpd_ctrl *c)
 		bool ready = c->now >= po->deadline;
 
 		if (!ready && dp_route_lookup(&c->s->routes, &po->req->peers[0], &rt) == 0) {
-			if (dp_neigh_lookup(c->s->neigh, (uint16_t)rt.port, &rt.nexthop, mac) == 0)
+			if (dp_neigh_lookup(c->s->neigh, (uint16_t)rt.port, &rt.nexthop, mac) == 0) {
 				ready = true;
-			else
-				resolve(c, rt.port, &rt.nexthop);
+			} else {
+				for (k = 0; k < nasked; k++)
+					if (asked[k].port == rt.port &&
+						memcmp(&asked[k].nexthop, &rt.nexthop,
+							sizeof(rt.nexthop)) == 0)
+						break;
+				if (k == nasked) {
+					resolve(c, rt.port, &rt.nexthop);
+					if (nasked < RTE_DIM(asked))
+						asked[nasked++] = rt;
+				}
+			}
 		} else if (!ready && dp_stack_is_local(c->s, &po->req->peers[0])) {
 			ready = true;
 		}
@@ -543,6 +553,7 @@ reap_slots(struct dpsctpd_ctrl *c)
 			continue;
 		ep_retire(c, i);
 		owners_forget_port(c, sv->port);
+		dp_stack_port_unbind(c->s, i);
 		__atomic_store_n(&sv->state, DP_SLOT_FREE, __ATOMIC_RELEASE);
 		CLOG(INFO, "endpoint %u (port %u) released\n", i, sv->port);
 		n++;

@@ -84,6 +84,8 @@ service_from_cfg(struct dp_stack *s, const struct dpsctpd_service_cfg *sc, struc
 	sv->shutdown_when_done = sc->shutdown_when_done;
 }
 
+_Static_assert(DPSCTPD_MAX_ENDPOINTS <= DP_MAX_CONFIG_SLOTS, "configured endpoints fit the slots");
+
 static struct rte_ring *
 mk_ring(const struct dp_stack *s, const char *what, unsigned int a, unsigned int b,
 	unsigned int esize)
@@ -193,9 +195,28 @@ dpsctpd_stack_build(const struct dpsctpd_config *cfg, const uint16_t *port_ids,
 	for (i = 0; i < s->nports; i++)
 		if (i == 0 || s->ports[i].mtu < s->proto.pmtu)
 			s->proto.pmtu = s->ports[i].mtu;
-	s->nservices = cfg->nservices;
-	for (i = 0; i < cfg->nservices; i++)
-		service_from_cfg(s, &cfg->services[i], &s->services[i]);
+	/* a source takes one slot (one local port, one endpoint) per association it opens */
+	s->nservices = 0;
+	for (i = 0; i < cfg->nservices; i++) {
+		const struct dpsctpd_service_cfg *sc = &cfg->services[i];
+		unsigned int n = sc->kind == DPSCTPD_SVC_SOURCE ? sc->associations : 1;
+
+		if (n == 0)
+			n = 1;
+		for (k = 0; k < n; k++) {
+			struct dp_service *sv = &s->services[s->nservices];
+
+			if (s->nservices == DP_MAX_CONFIG_SLOTS) {
+				snprintf(err, errlen, "more than %u configured endpoints",
+					DP_MAX_CONFIG_SLOTS);
+				rc = -E2BIG;
+				goto fail;
+			}
+			service_from_cfg(s, sc, sv);
+			sv->port = (uint16_t)(sc->port + k);
+			dp_stack_port_bind(s, s->nservices++);
+		}
+	}
 
 	for (i = 0; i < s->nworkers; i++) {
 		s->to_ctrl_pkt[i] = mk_ring(s, "cp", i, 0, 0);

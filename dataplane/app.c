@@ -324,7 +324,7 @@ sess_pend_flush(struct dp_worker *w, unsigned int si)
 			} else if (a != NULL) {
 				/* dropped (or no context to count it on): nobody will report it */
 				dpsctp_assoc_consume(a, it->d.len, w->now);
-				e->dirty = true;
+				dp_ep_touch(e);
 			}
 		}
 		as->pend_head = it->next;
@@ -477,7 +477,7 @@ slot_create(struct dp_worker *w, unsigned int svc, struct dp_ep *e)
 	}
 	e->gen = cp.gen;
 	e->sndbuf = cp.sv.proto.sndbuf != 0 ? cp.sv.proto.sndbuf : SNDBUF_DEFAULT;
-	e->dirty = true;
+	dp_ep_touch(e);
 	return 0;
 }
 
@@ -496,7 +496,7 @@ slot_apply(struct dp_worker *w, unsigned int svc, struct dp_ep *e)
 	if (dpsctp_endpoint_set_config(e->ep, &cp.sv.proto) == 0)
 		e->sndbuf = cp.sv.proto.sndbuf != 0 ? cp.sv.proto.sndbuf : SNDBUF_DEFAULT;
 	e->gen = cp.gen;
-	e->dirty = true;
+	dp_ep_touch(e);
 }
 
 static void assoc_shutdown(struct dp_worker *w, struct dp_assoc_ctx *c);
@@ -517,7 +517,7 @@ slot_close_assocs(struct dp_worker *w, struct dp_ep *e, bool abort)
 		if (c->e != e || c->app.told_close)
 			continue;
 		c->app.told_close = true;
-		e->dirty = true; /* what they send goes out before the endpoint is released */
+		dp_ep_touch(e); /* what they send goes out before the endpoint is released */
 		if (abort) {
 			(void)dpsctp_assoc_abort(c->a, NULL, 0, w->now);
 			continue;
@@ -625,7 +625,7 @@ assoc_shutdown(struct dp_worker *w, struct dp_assoc_ctx *c)
 		return;
 	}
 	c->closing = true;
-	c->e->dirty = true;
+	dp_ep_touch(c->e);
 	(void)dpsctp_assoc_shutdown(c->a, w->now); /* may free c */
 }
 
@@ -676,7 +676,7 @@ submit(struct dp_worker *w, unsigned int si, struct dp_assoc_ctx *c,
 	if (c->app.park_head == NULL) {
 		if (len != 0 || !(flags & DPSCTP_DESC_EOF))
 			rc = dpsctp_assoc_send(c->a, sn, data, len, w->now);
-		c->e->dirty = true;
+		dp_ep_touch(c->e);
 	} else {
 		rc = -EAGAIN; /* behind the parked ones: order */
 	}
@@ -851,7 +851,7 @@ op_associate(struct dp_worker *w, unsigned int si, struct dp_ep *e, const struct
 		(void)dpsctp_assoc_set_config(a, &pc, w->now);
 	}
 	(void)dp_service_ctx_get(e, a);
-	e->dirty = true;
+	dp_ep_touch(e);
 	reply(w, si, d, 0, dpsctp_assoc_id(a), NULL, 0);
 }
 
@@ -903,7 +903,7 @@ op_assoc(struct dp_worker *w, unsigned int si, struct dp_assoc_ctx *c, const str
 	bool want = (d->flags & DPSCTP_DESC_REPLY) != 0;
 	int rc = 0;
 
-	c->e->dirty = true;
+	dp_ep_touch(c->e);
 	switch (d->op) {
 	case DPSCTP_OP_SHUTDOWN:
 		if (want)
@@ -1390,7 +1390,7 @@ dp_app_assoc_run(struct dp_worker *w, struct dp_assoc_ctx *c)
 
 	w->app_cur = c;
 	w->app_cur_freed = false;
-	c->e->dirty = true;
+	dp_ep_touch(c->e);
 	if (aa->consume != 0) {
 		uint64_t n = aa->consume;
 

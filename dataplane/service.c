@@ -462,7 +462,7 @@ dp_service_run(struct dp_worker *w)
 			continue;
 		}
 		finished = sv->kind == DP_SVC_SOURCE ? source_run(w, c) : echo_run(w, c);
-		c->e->dirty = true;
+		dp_ep_touch(c->e);
 		if (finished)
 			busy_del(c);
 	}
@@ -481,7 +481,7 @@ dp_service_associate(struct dp_worker *w, struct dp_associate_req *req)
 		if (dpsctp_associate(e->ep, req->peers, req->npeers, req->peer_port, req->os,
 			    w->now, &a) == 0) {
 			(void)dp_service_ctx_get(e, a);
-			e->dirty = true;
+			dp_ep_touch(e);
 		}
 	}
 	free(req);
@@ -499,7 +499,7 @@ dp_service_shutdown_all(struct dp_worker *w, bool abort)
 		if (i >= w->nactx)
 			continue;
 		c = w->actx[i];
-		c->e->dirty = true;
+		dp_ep_touch(c->e);
 		if (abort)
 			(void)dpsctp_assoc_abort(c->a, NULL, 0, w->now);
 		else if (!c->closing)
@@ -508,7 +508,7 @@ dp_service_shutdown_all(struct dp_worker *w, bool abort)
 			c->closing = true;
 	}
 	for (i = 0; i < w->s->nservices; i++)
-		w->eps[i].dirty = true;
+		dp_ep_touch(&w->eps[i]);
 }
 
 void

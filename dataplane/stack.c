@@ -109,3 +109,18 @@ dp_stack_engine_stats_add(struct dpsctp_stats *sum, const struct dpsctp_stats *x
 	for (k = 0; k < sizeof(*sum) / sizeof(uint64_t); k++)
 		dst[k] += __atomic_load_n(&src[k], __ATOMIC_RELAXED);
 }
+
+void
+dp_stack_port_bind(struct dp_stack *s, unsigned int svc)
+{
+	__atomic_store_n(&s->port_slot[s->services[svc].port], (uint16_t)(svc + 1), __ATOMIC_RELEASE);
+}
+
+void
+dp_stack_port_unbind(struct dp_stack *s, unsigned int svc)
+{
+	uint16_t *k = &s->port_slot[s->services[svc].port];
+
+	if (*k == svc + 1)
+		__atomic_store_n(k, 0, __ATOMIC_RELEASE);
+}

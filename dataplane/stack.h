@@ -24,9 +24,11 @@
 #define DP_MAX_WORKERS 16
 #define DP_MAX_PORTS 8
 #define DP_MAX_PORT_ADDRS 8
-#define DP_MAX_SERVICES 64 /**< configured services plus application endpoints */
 #define DP_MAX_SESSIONS 32 /**< attached applications */
 #define DP_SESSION_MAX_ENDPOINTS 16 /**< endpoints (bound sockets) one application may hold */
+#define DP_MAX_CONFIG_SLOTS 1040 /**< slots of configured services (a source: one per association) */
+/** service slots: configured ones, then room for every endpoint of every application */
+#define DP_MAX_SERVICES (DP_MAX_CONFIG_SLOTS + DP_MAX_SESSIONS * DP_SESSION_MAX_ENDPOINTS)
 #define DP_MAX_LOOPBACK 4
 #define DP_BURST 32
 #define DP_RING_SIZE 4096
@@ -148,6 +150,13 @@ struct dp_stack {
 	/** slots in use are below this (configured services first; grows, never shrinks) */
 	unsigned int nservices;
 	struct dp_service services[DP_MAX_SERVICES];
+	/**
+	 * The slot in use on each local SCTP port, plus one (0: none): how a packet finds its
+	 * endpoint without a walk. Control writes it (dp_stack_port_bind / _unbind) after it stored
+	 * the slot's state; readers check the slot's state and port after the look-up
+	 * (dp_stack_slot_of_port). At most one slot in use holds a port (EADDRINUSE otherwise).
+	 */
+	uint16_t port_slot[65536];
 	struct dp_session sessions[DP_MAX_SESSIONS]; /**< attached applications (attach.c) */
 	struct dpsctp_proto_config proto; /**< engine parameters of every endpoint */
 
@@ -196,6 +205,30 @@ int dp_stack_endpoint_create_from(struct dp_stack *s, const struct dp_service *s
 
 /** Add the counters of @p x to @p sum (relaxed loads: another core may be writing @p x). */
 void dp_stack_engine_stats_add(struct dpsctp_stats *sum, const struct dpsctp_stats *x);
+
+/**
+ * The slot in use (OPEN or CLOSING) on local port @p port, or -1. Any thread: a slot released
+ * or refilled meanwhile is seen by its state and port, read after the table.
+ */
+static inline int
+dp_stack_slot_of_port(const struct dp_stack *s, uint16_t port)
+{
+	unsigned int k = __atomic_load_n(&s->port_slot[port], __ATOMIC_ACQUIRE);
+	const struct dp_service *sv;
+
+	if (k == 0 || k > DP_MAX_SERVICES)
+		return -1;
+	sv = &s->services[k - 1];
+	if (__atomic_load_n(&sv->state, __ATOMIC_ACQUIRE) == DP_SLOT_FREE || sv->port != port)
+		return -1;
+	return (int)k - 1;
+}
+
+/** Control: slot @p svc (already OPEN) now holds its port. */
+void dp_stack_port_bind(struct dp_stack *s, unsigned int svc);
+
+/** Control: slot @p svc is being released; its port is free unless another slot holds it. */
+void dp_stack_port_unbind(struct dp_stack *s, unsigned int svc);
 
 /** True when @p a is one of the loopback addresses (delivered internally, on no port). */
 bool dp_stack_is_loopback(const struct dp_stack *s, const struct dpsctp_addr *a);

@@ -188,14 +188,18 @@ ep_settle(struct dp_worker *w, struct dp_ep *e)
 	e->dirty = false;
 	/*
 	 * The next deadline costs a walk over the endpoint's associations: under load it is
-	 * recomputed at most every DP_REARM_NS (and at once when the timer fired); a change in
-	 * between is picked up when that time is over, by the loop, even if no packet comes. The
-	 * wheel's slots are 1 ms wide, so this costs no timer precision.
+	 * recomputed at most every DP_REARM_NS (and at once when the timer fired). A change in
+	 * between is picked up by the timer, brought forward to that time if it was later: when it
+	 * fires the endpoint expires what is due (maybe nothing) and is re-armed. The wheel's slots
+	 * are 1 ms wide, so this costs no timer precision.
 	 */
-	if (w->now >= e->rearm_at || !dp_twheel_armed(&e->timer))
+	if (w->now >= e->rearm_at || !dp_twheel_armed(&e->timer)) {
 		ep_rearm(w, e);
-	else
+	} else if (!e->rearm_due) {
 		e->rearm_due = true;
+		if (e->timer.deadline > e->rearm_at)
+			dp_twheel_arm(&w->wheel, &e->timer, e->rearm_at);
+	}
 }
 
 /* ---- receiving ---- */
@@ -207,29 +211,6 @@ nslots(const struct dp_stack *s)
 	unsigned int n = __atomic_load_n(&s->nservices, __ATOMIC_ACQUIRE);
 
 	return n < DP_MAX_SERVICES ? n : DP_MAX_SERVICES;
-}
-
-/* The slot of local port @p port: a FREE slot is no service; an OPEN one wins over a CLOSING one. */
-static int
-service_of_port(const struct dp_stack *s, uint16_t port)
-{
-	unsigned int i, n = nslots(s);
-	int closing = -1;
-
-	for (i = 0; i < n; i++) {
-		const struct dp_service *sv = &s->services[i];
-		uint32_t st;
-
-		if (sv->port != port)
-			continue;
-		st = __atomic_load_n(&sv->state, __ATOMIC_ACQUIRE);
-		/* the port is read again under the state: a slot may have been refilled meanwhile */
-		if (st == DP_SLOT_OPEN && sv->port == port)
-			return (int)i;
-		if (st == DP_SLOT_CLOSING && sv->port == port)
-			closing = (int)i;
-	}
-	return closing;
 }
 
 static void
@@ -263,7 +244,7 @@ sctp_input(struct dp_worker *w, struct dp_ep *e, uint8_t *sctp, size_t len,
 
 	if (dpsctp_endpoint_input(e->ep, sctp, len, &path, w->now) != 0)
 		w->st.drops[DP_DROP_ENGINE]++;
-	e->dirty = true;
+	dp_ep_touch(e);
 }
 
 /* Where a frame comes from. */
@@ -334,7 +315,7 @@ rx_frame(struct dp_worker *w, struct rte_mbuf *m, enum rx_origin origin)
 		m->ol_flags = (m->ol_flags & ~RTE_MBUF_F_RX_L4_CKSUM_MASK) |
 			RTE_MBUF_F_RX_L4_CKSUM_GOOD;
 	}
-	svc = service_of_port(s, (uint16_t)(sctp[2] << 8 | sctp[3]));
+	svc = dp_stack_slot_of_port(s, (uint16_t)(sctp[2] << 8 | sctp[3]));
 	if (svc < 0) {
 		no_endpoint_answer(w, sctp, in.l4_len, &in);
 		goto drop;
@@ -394,22 +375,22 @@ ptb_input(struct dp_worker *w, struct rte_mbuf *m, uint32_t mtu)
 	const uint8_t *frame = rte_pktmbuf_mtod(m, const uint8_t *);
 	struct dp_inet in;
 	struct dp_icmp_err err;
-	unsigned int i, n = nslots(w->s);
+	struct dpsctp_path path;
+	int svc;
 
 	if (dp_inet_parse(frame, m->data_len, &in) != 0 ||
 		dp_icmp_error_parse(frame + in.l4_off, in.l4_len, &in.src, &in.dst, &err) != 0 ||
 		err.inner_proto != DP_INET_PROTO_SCTP || err.quoted_len < 8)
 		goto out;
-	for (i = 0; i < n; i++) {
-		struct dpsctp_path path = { .local = err.inner_src, .remote = err.inner_dst };
-		uint16_t sport = (uint16_t)(err.quoted[0] << 8 | err.quoted[1]);
-
-		if (w->s->services[i].port != sport || w->eps[i].ep == NULL)
-			continue;
-		if (dpsctp_endpoint_icmp_ptb(w->eps[i].ep, &path, err.quoted, err.quoted_len, mtu,
-			    w->now) == 0)
-			w->eps[i].dirty = true;
-	}
+	/* the quoted packet is one we sent: its source port is our endpoint's */
+	svc = dp_stack_slot_of_port(w->s, (uint16_t)(err.quoted[0] << 8 | err.quoted[1]));
+	if (svc < 0 || w->eps[svc].ep == NULL)
+		goto out;
+	path.local = err.inner_src;
+	path.remote = err.inner_dst;
+	if (dpsctp_endpoint_icmp_ptb(w->eps[svc].ep, &path, err.quoted, err.quoted_len, mtu,
+		    w->now) == 0)
+		dp_ep_touch(&w->eps[svc]);
 out:
 	rte_pktmbuf_free(m);
 }
@@ -445,7 +426,7 @@ control_input(struct dp_worker *w)
 				if (w->eps[j].ep == NULL)
 					continue;
 				dpsctp_endpoint_routes_changed(w->eps[j].ep, w->now);
-				w->eps[j].dirty = true;
+				dp_ep_touch(&w->eps[j]);
 			}
 			break;
 		case DP_MSG_ASSOCIATE:
@@ -490,7 +471,7 @@ worker_loop(struct dp_worker *w)
 {
 	struct dp_stack *s = w->s;
 	struct rte_mbuf *pkts[DP_BURST];
-	struct dp_twheel_entry *due[DP_MAX_SERVICES];
+	struct dp_twheel_entry *due[64];
 	unsigned int p, i, j, n, k;
 	uint64_t hk = 0;
 
@@ -547,26 +528,24 @@ worker_loop(struct dp_worker *w)
 			dp_service_run(w);
 			busy = true;
 		}
-		/* timers */
+		/* timers (more than a burst due at once: the rest next loop) */
 		n = dp_twheel_expire(&w->wheel, w->now, due, RTE_DIM(due));
 		for (k = 0; k < n; k++) {
 			struct dp_ep *e = due[k]->owner;
 
 			dpsctp_endpoint_expire(e->ep, w->now);
-			e->dirty = true;
+			dp_ep_touch(e);
 			e->rearm_at = 0;
 		}
-		n = nslots(s);
-		for (k = 0; k < n; k++) {
-			struct dp_ep *e = &w->eps[k];
+		/* the endpoints touched: send what they have, re-arm their timers */
+		for (k = 0; k < w->ndirty; k++) {
+			struct dp_ep *e = &w->eps[w->dirtyq[k]];
 
-			if (e->ep == NULL)
-				continue;
-			if (e->dirty)
+			w->queued[e->svc] = 0;
+			if (e->ep != NULL && e->dirty)
 				ep_settle(w, e);
-			else if (e->rearm_due && w->now >= e->rearm_at)
-				ep_rearm(w, e);
 		}
+		w->ndirty = 0;
 		/* applications: publish what was produced for them, wake those that sleep */
 		dp_app_flush(w);
 		/*
@@ -639,7 +618,7 @@ dp_worker_create(struct dp_stack *s, unsigned int id, struct dp_worker **out)
 		rc = dp_stack_endpoint_create(s, i, id, &cb, w->now, &e->ep);
 		if (rc != 0)
 			goto fail;
-		e->dirty = true;
+		dp_ep_touch(e);
 	}
 	*out = w;
 	return 0;

@@ -84,7 +84,7 @@ struct dp_ep {
 	struct dp_twheel_entry timer;  /**< armed at the endpoint's next deadline */
 	bool dirty;                    /**< input, send or expire ran: output and re-arm */
 	uint64_t rearm_at;             /**< earliest next deadline recomputation (ns) */
-	bool rearm_due;                /**< a change happened since the last recomputation */
+	bool rearm_due;                /**< changed since the last recomputation: the timer fires by rearm_at */
 	/* what the endpoint was made from: a copy (application slots change under a seqlock) */
 	struct dpsctp_addr addrs[DPSCTP_MAX_ADDRS]; /**< bound addresses (the route callback) */
 	unsigned int naddrs;
@@ -110,6 +110,13 @@ struct dp_worker {
 	uint64_t tsc;
 	uint64_t drain_tsc;            /**< TX drain deadline in TSC cycles */
 	uint16_t ip_id;
+	/*
+	 * Endpoints to settle (output, re-arm) this loop: each at most once, in the order touched
+	 * (dp_ep_touch). Kept apart from struct dp_ep, which app.c re-initialises whole.
+	 */
+	uint16_t dirtyq[DP_MAX_SERVICES];
+	unsigned int ndirty;
+	uint8_t queued[DP_MAX_SERVICES];
 	struct dp_ep eps[DP_MAX_SERVICES];
 	struct dp_twheel wheel;
 	struct dp_txbuf tx[DP_MAX_PORTS];
@@ -139,6 +146,22 @@ struct dp_worker {
 	struct dp_worker_stats st;
 	struct dp_snapshot snap;       /**< associations as telemetry sees them */
 };
+
+/**
+ * Input, a send or an expiry ran on endpoint @p e: the loop sends what it has and re-arms its
+ * timer. The loop visits only the endpoints touched (not every slot: a source may hold 1,024).
+ */
+static inline void
+dp_ep_touch(struct dp_ep *e)
+{
+	struct dp_worker *w = e->w;
+
+	e->dirty = true;
+	if (!w->queued[e->svc]) {
+		w->queued[e->svc] = 1;
+		w->dirtyq[w->ndirty++] = (uint16_t)e->svc;
+	}
+}
 
 /** Create worker @p id of @p s (endpoints of every service). @return 0 or -errno. */
 int dp_worker_create(struct dp_stack *s, unsigned int id, struct dp_worker **out);

@@ -22,7 +22,7 @@
 #   dpsctp-perf --mode b2b   two stacks on two lcores over a net_ring pair, bulk one way: message
 #                            sizes 64 128 512 1400 4096 65536 x associations 1 16 1024 x ordered,
 #                            unordered
-#   dpsctp-perf --mode b2b --pattern rr   request/response, 128 B, 1 and 16 associations:
+#   dpsctp-perf --mode b2b --pattern rr   request/response, 128 B, 1, 16 and 1024 associations:
 #                            transactions/s and round-trip percentiles
 #   dpsctp-perf --mode rx    one worker fed DATA by a generator: per-core receive + SACK rate
 #   baseline testpmd         scripts/bench-rx.sh: dpdk-testpmd io forwarding on one core between
@@ -173,16 +173,18 @@ trap 'echo; echo "bench: interrupted" >&2; exit 130' INT TERM
 if [ -n "$quick" ]; then
 	SIZES=(128 1400 65536)
 	ASSOCS=(1 16)
+	RR_ASSOCS=(1 16)
 	ORDERS=(ordered)
 	RX=("128 64")
 else
 	SIZES=(64 128 512 1400 4096 65536)
 	ASSOCS=(1 16 1024)
+	RR_ASSOCS=(1 16 1024)
 	ORDERS=(ordered unordered)
 	RX=("64 64" "128 1" "128 64" "1400 64")
 fi
 US_BULK=("128 1" "128 16" "1400 1" "65536 1")
-RR_ASSOCS=(1 16)
+US_RR_ASSOCS=(1 16) # usrsctp's round trips (and the latency aims); dpsctp's go to 1,024
 STEPS=()
 for o in "${ORDERS[@]}"; do
 	for a in "${ASSOCS[@]}"; do
@@ -205,7 +207,7 @@ if [ -n "$baselines" ]; then
 	for x in "${US_BULK[@]}"; do
 		STEPS+=("usrsctp $x ordered bulk")
 	done
-	for a in "${RR_ASSOCS[@]}"; do
+	for a in "${US_RR_ASSOCS[@]}"; do
 		STEPS+=("usrsctp 128 $a ordered rr")
 	done
 	STEPS+=("crc32c")
@@ -522,7 +524,7 @@ FREQ=$(grep -m1 'cpu MHz' /proc/cpuinfo | sed 's/^.*: //')
 		aim_row "per-worker receive, $s B DATA, $a assocs, vs testpmd io${tp_case:+ ($tp_case)}" \
 			"$(res rx "$s" "$a" ordered bulk pkts_per_s)" "$tp" over ">= 25%" Mpkt/s 3 1e6
 	done
-	for a in "${RR_ASSOCS[@]}"; do
+	for a in "${US_RR_ASSOCS[@]}"; do
 		aim_row "request/response p99, 128 B, $a assoc(s), vs usrsctp (lower is better)" \
 			"$(res b2b 128 "$a" ordered rr p99_us)" \
 			"$(bl usrsctp "rr size=128 assocs=$a ordered" p99_us)" under ">= 5x lower" us 1 1
@@ -565,7 +567,7 @@ FREQ=$(grep -m1 'cpu MHz' /proc/cpuinfo | sed 's/^.*: //')
 	for a in "${RR_ASSOCS[@]}"; do
 		echo "| dpsctp b2b | $a | $(fmt "$(res b2b 128 "$a" ordered rr msgs_per_s)" 1 0) | $(res b2b 128 "$a" ordered rr p50_us) | $(res b2b 128 "$a" ordered rr p99_us) | $(res b2b 128 "$a" ordered rr p999_us) | $(res b2b 128 "$a" ordered rr max_us) |"
 	done
-	for a in "${RR_ASSOCS[@]}"; do
+	for a in "${US_RR_ASSOCS[@]}"; do
 		c="rr size=128 assocs=$a ordered"
 		echo "| usrsctp, raw IP over veth | $a | $(fmt "$(bl usrsctp "$c" msgs_per_s)" 1 0) | $(bl usrsctp "$c" p50_us) | $(bl usrsctp "$c" p99_us) | $(bl usrsctp "$c" p999_us) | $(bl usrsctp "$c" max_us) |"
 	done

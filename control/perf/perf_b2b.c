@@ -116,6 +116,40 @@ worker_lcores(const struct perf_run *r)
 	return n + (r->remote != NULL ? 1 : 0);
 }
 
+/*
+ * Where packets were lost since start, per stack (what the retransmissions answer): the
+ * workers' drop counters and what a port refused. Nothing printed when nothing was lost.
+ */
+static void
+print_losses(const struct perf_run *r)
+{
+	unsigned int i, w, d;
+
+	for (i = 0; i < r->nsides; i++) {
+		const struct dp_stack *s = r->side[i].s;
+		uint64_t drops[DP_DROP_COUNT] = { 0 }, txd = 0;
+		char line[512];
+		size_t len = 0;
+
+		for (w = 0; w < s->nworkers; w++) {
+			const struct dp_worker_stats *st = &s->workers[w]->st;
+
+			txd += ld(&st->tx_dropped);
+			for (d = 0; d < DP_DROP_COUNT; d++)
+				drops[d] += ld(&st->drops[d]);
+		}
+		if (txd != 0)
+			len += (size_t)snprintf(line + len, sizeof(line) - len,
+				" port_refused=%" PRIu64, txd);
+		for (d = 0; d < DP_DROP_COUNT && len < sizeof(line) - 64; d++)
+			if (drops[d] != 0)
+				len += (size_t)snprintf(line + len, sizeof(line) - len, " %s=%" PRIu64,
+					dp_drop_name((enum dp_drop)d), drops[d]);
+		if (len != 0)
+			printf("  losses, stack %c%s\n", 'A' + (int)i, line);
+	}
+}
+
 /* Associations that reached ESTABLISHED on every stack (counted once per side). */
 static unsigned int
 assoc_count(const struct perf_run *r)
@@ -173,6 +207,7 @@ measure(struct perf_run *r)
 	unsigned int want = o->server ? 1 : o->assocs * r->nsides, nw, t;
 	struct perf_counts c0, prev, now;
 	struct perf_result res;
+	int rc;
 
 	memset(&res, 0, sizeof(res));
 	/* the associations come up (a server waits for its first peer as long as it takes) */
@@ -212,7 +247,10 @@ measure(struct perf_run *r)
 	if (gen_bad(r) != 0)
 		fprintf(stderr, "dpsctp-perf: %" PRIu64 " echoes did not come back as sent\n",
 			gen_bad(r));
-	return perf_report_summary(o, &res);
+	rc = perf_report_summary(o, &res);
+	if (!o->quiet)
+		print_losses(r);
+	return rc;
 }
 
 /* The memif child (side B): serve, publishing B's counters, until the parent is done. */

@@ -22,22 +22,28 @@
 /* ---- configuration ---- */
 
 /*
- * Append the services of the run to @p c: a discard (bulk) or echo (rr) on @p port, or one
- * source per association toward @p peer port @p port. @return 0 or -1 (said why).
+ * Append the service of the run to @p c: a discard (bulk) or echo (rr) on @p port, or a source
+ * of o->assocs associations (local ports PERF_SRC_PORT..) toward @p peer port @p port.
+ * @return 0 or -1 (said why).
  */
 static int
 add_services(const struct perf_opts *o, struct dpsctpd_config *c, bool client, const char *peer,
 	unsigned int port)
 {
 	struct dpsctp_addr peers[DPSCTP_MAX_ADDRS];
-	unsigned int npeers = 0, i, n = client ? o->assocs : 1;
+	struct dpsctpd_service_cfg *sc;
+	unsigned int npeers = 0, i, used = 0;
 	char list[256], *tok, *save = NULL;
 
-	if (c->nservices + n > DPSCTPD_MAX_SERVICES) {
+	for (i = 0; i < c->nservices; i++)
+		used += c->services[i].kind == DPSCTPD_SVC_SOURCE ? c->services[i].associations : 1;
+	if (c->nservices == DPSCTPD_MAX_SERVICES ||
+		(client && (o->assocs > DPSCTPD_MAX_SOURCE_ASSOCS ||
+				   used + o->assocs > DPSCTPD_MAX_ENDPOINTS))) {
 		fprintf(stderr,
-			"dpsctp-perf: at most %u associations here: one source service "
-			"each, %u services at most in a configuration\n",
-			DPSCTPD_MAX_SERVICES - c->nservices, DPSCTPD_MAX_SERVICES);
+			"dpsctp-perf: at most %u associations here (a source has one local port and "
+			"endpoint per association; %u endpoints in all, %u already configured)\n",
+			DPSCTPD_MAX_SOURCE_ASSOCS, DPSCTPD_MAX_ENDPOINTS, used);
 		return -1;
 	}
 	if (o->streams > c->proto.os) {
@@ -54,27 +60,25 @@ add_services(const struct perf_opts *o, struct dpsctpd_config *c, bool client, c
 		}
 		npeers++;
 	}
-	for (i = 0; i < n; i++) {
-		struct dpsctpd_service_cfg *sc = &c->services[c->nservices++];
-
-		memset(sc, 0, sizeof(*sc));
-		if (!client) {
-			sc->kind = o->rr ? DPSCTPD_SVC_ECHO : DPSCTPD_SVC_DISCARD;
-			sc->port = (uint16_t)port;
-			continue;
-		}
-		sc->kind = DPSCTPD_SVC_SOURCE;
-		sc->port = (uint16_t)(PERF_SRC_PORT + i);
-		memcpy(sc->peers, peers, sizeof(peers));
-		sc->npeers = npeers;
-		sc->peer_port = (uint16_t)port;
-		sc->count = 0;
-		sc->size = o->size;
-		sc->streams = (uint16_t)o->streams;
-		sc->unordered = o->unordered;
-		sc->check_echo = o->rr;
-		sc->shutdown_when_done = false;
+	sc = &c->services[c->nservices++];
+	memset(sc, 0, sizeof(*sc));
+	if (!client) {
+		sc->kind = o->rr ? DPSCTPD_SVC_ECHO : DPSCTPD_SVC_DISCARD;
+		sc->port = (uint16_t)port;
+		return 0;
 	}
+	sc->kind = DPSCTPD_SVC_SOURCE;
+	sc->port = PERF_SRC_PORT;
+	sc->associations = o->assocs;
+	memcpy(sc->peers, peers, sizeof(peers));
+	sc->npeers = npeers;
+	sc->peer_port = (uint16_t)port;
+	sc->count = 0;
+	sc->size = o->size;
+	sc->streams = (uint16_t)o->streams;
+	sc->unordered = o->unordered;
+	sc->check_echo = o->rr;
+	sc->shutdown_when_done = false;
 	return 0;
 }
 

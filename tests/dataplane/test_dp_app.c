@@ -262,6 +262,7 @@ slot_open(unsigned int svc, unsigned int si, uint16_t port, bool listen)
 	sv->proto = rig.s->proto;
 	sv->proto.rcv_app_window = true;
 	__atomic_store_n(&sv->state, DP_SLOT_OPEN, __ATOMIC_RELEASE);
+	dp_stack_port_bind(rig.s, svc); /* as control does: packets to the port find the slot */
 	if (rig.s->nservices <= svc)
 		__atomic_store_n(&rig.s->nservices, svc + 1, __ATOMIC_RELEASE);
 }

@@ -218,6 +218,10 @@ wire(struct harness *h)
 		}
 		e->dirty = false;
 	}
+	/* every endpoint was just settled: the worker's list of touched ones starts again */
+	for (k = 0; k < h->w->ndirty; k++)
+		h->w->queued[h->w->dirtyq[k]] = 0;
+	h->w->ndirty = 0;
 	for (k = 0; k < n; k++) {
 		int svc;
 		struct dp_ep *e;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # Each mode of dpsctp-perf for a second: b2b bulk, b2b request/response (several associations,
-# streams, unordered, outstanding requests), both again over net_memif between two processes, rx. Each must print a summary line whose keys are
+# streams, unordered, outstanding requests), both again over net_memif between two processes, rx,
+# and b2b bulk and request/response with 1,024 associations. Each must print a summary line whose keys are
 # the contract's, with messages having gone through (and latency figures in rr); --csv gets a
 # header and one line per run, --json an object. One line per case, `ok - ` / `not ok - `.
 #
@@ -65,8 +66,11 @@ run b2b-rr 1 --mode b2b --pattern rr --assocs 3 --streams 2 --unordered --outsta
 run b2b-memif-bulk 0 --mode b2b --link memif --assocs 2
 run b2b-memif-rr 1 --mode b2b --link memif --pattern rr --outstanding 2
 run rx 0 --mode rx --assocs 8
+# the matrix's largest cells: 1,024 associations (a source with a local port each), all up
+run b2b-bulk-1024 0 --mode b2b --assocs 1024 --size 128
+run b2b-rr-1024 1 --mode b2b --pattern rr --assocs 1024 --size 128
 n=$(wc -l <"$WORK/runs.csv")
-if [ "$n" -eq 6 ] && head -1 "$WORK/runs.csv" | grep -q '^mode,size,assocs,streams,order,pattern,msgs_per_s,'; then
+if [ "$n" -eq 8 ] && head -1 "$WORK/runs.csv" | grep -q '^mode,size,assocs,streams,order,pattern,msgs_per_s,'; then
 	echo "ok - csv: a header and a line per run"
 else
 	echo "not ok - csv: $n lines"

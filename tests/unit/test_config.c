@@ -398,6 +398,56 @@ Test(config, source_service_needs_a_peer_and_fits_the_stream_count)
 		NAME ":6: services[0].size: ", "out of range (8..65536)");
 }
 
+Test(config, source_opens_associations_from_consecutive_ports)
+{
+	const struct dpsctpd_service_cfg *sv = &cfg.services[1];
+
+	expect_ok(PORT "services:\n"
+		       "  - {type: discard, port: 9}\n"
+		       "  - {type: source, port: 5000, peers: [198.18.0.2], peer_port: 9,"
+		       " associations: 1024}\n"
+		       "  - {type: echo, port: 6024}\n");
+	cr_assert_eq(sv->associations, 1024);
+	cr_assert_eq(cfg.services[0].kind, DPSCTPD_SVC_DISCARD);
+	expect_ok(PORT "services:\n  - {type: source, port: 5001, peers: [198.18.0.2], peer_port: 7}\n");
+	cr_assert_eq(cfg.services[0].associations, 1);
+}
+
+Test(config, source_ports_must_fit_and_not_overlap)
+{
+	/* 5000..5009 take the echo's port 5004: the message names both ranges and the line */
+	expect_error(PORT "services:\n"
+			  "  - {type: echo, port: 5004}\n"
+			  "  - {type: source, port: 5000, peers: [198.18.0.2], peer_port: 9,"
+			  " associations: 10}\n",
+		NAME ":7: services[1].associations: ",
+		"ports 5000..5009 overlap services[0] (ports 5004..5004, line 6)");
+	expect_error(PORT "services:\n"
+			  "  - {type: source, port: 5000, peers: [198.18.0.2], peer_port: 9,"
+			  " associations: 10}\n"
+			  "  - {type: discard, port: 5009}\n",
+		NAME ":7: services[1].port: ", "ports 5009..5009 overlap services[0]");
+	expect_error(PORT "services:\n"
+			  "  - {type: source, port: 65000, peers: [198.18.0.2], peer_port: 9,"
+			  " associations: 600}\n",
+		NAME ":6: services[0].associations: ",
+		"600 associations from port 65000 need ports beyond 65535");
+	expect_error(PORT "services:\n"
+			  "  - {type: source, port: 5000, peers: [198.18.0.2], peer_port: 9,"
+			  " associations: 1025}\n",
+		NAME ":6: services[0].associations: ", "out of range (1..1024)");
+	expect_error(PORT "services:\n"
+			  "  - {type: source, port: 1000, peers: [198.18.0.2], peer_port: 9,"
+			  " associations: 1000}\n"
+			  "  - {type: source, port: 3000, peers: [198.18.0.2], peer_port: 9,"
+			  " associations: 41}\n",
+		NAME ":7: services[1].associations: ",
+		"services take 1041 endpoints in all (a source one per association), at most 1040");
+	expect_error(PORT "services:\n  - {type: echo, port: 7, associations: 2}\n",
+		NAME ":6: services[0].associations: ",
+		"only a service of type source has associations");
+}
+
 Test(config, source_settings_on_a_listening_service_are_an_error)
 {
 	expect_error(PORT "services:\n  - {type: echo, port: 7, peer_port: 9}\n",
