@@ -21,7 +21,6 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -58,31 +57,10 @@
 
 TestSuite(dp_link, .timeout = 120);
 
-/* ---- EAL and net_ring ---- */
-
-/* lcore 0 (main, control of both stacks and the wire) and workers 1, 2 on the first two CPUs. */
-static void
-eal_up(const char *tag)
-{
-	char prefix[64];
-
-	snprintf(prefix, sizeof(prefix), "dplink_%s", tag);
-	dp_eal_up(prefix, 3, 512, "notice");
-}
-
-/* ---- the rig: two stacks of one worker, two wires the test carries ---- */
-
-struct side {
-	const char *name;
-	struct dpsctpd_config cfg; /* ctrl keeps a pointer to it */
-	struct dp_stack *s;
-	struct dpsctpd_ctrl *c;
-	uint16_t port_id[NPORTS];
-	bool stopped; /* dpsctpd_ctrl_shutdown done */
-};
+/* ---- EAL, net_ring and the rig: two stacks of one worker, two wires the test carries ---- */
 
 struct rig {
-	struct side side[2];
+	struct dp_side side[2];          /* port_id[p]: wire p */
 	struct rte_ring *rx[2][NPORTS];  /* rx[i][p]: RX queue of side i's port p */
 	struct rte_ring *tx[2][NPORTS];  /* tx[i][p]: TX queue of side i's port p */
 	bool cut[NPORTS];                /* wire p delivers nothing */
@@ -126,15 +104,15 @@ rig_start(const char *tag, const char *const yaml[2])
 	uint8_t mac[6];
 	int rc, id;
 
-	eal_up(tag);
+	RTE_BUILD_BUG_ON(NPORTS > DP_SIDE_MAX_PORTS);
+	/* lcore 0 (main: control of both stacks and the wire) and workers 1, 2 */
+	dp_eal_up_tagged("dplink", tag, 3, 512, "notice");
 	memset(&rig, 0, sizeof(rig));
 	for (i = 0; i < 2; i++) {
-		struct side *sd = &rig.side[i];
+		struct dp_side *sd = &rig.side[i];
 
 		sd->name = names[i];
-		rc = dpsctpd_config_parse(
-			sd->name, yaml[i], strlen(yaml[i]), &sd->cfg, err, sizeof(err));
-		cr_assert_eq(rc, 0, "config of %s: %s", sd->name, err);
+		dp_side_parse(sd, yaml[i], err, sizeof(err));
 		cr_assert_eq(sd->cfg.nworkers, 1, "the rig carries one queue per port");
 		for (p = 0; p < NPORTS; p++) {
 			rig.rx[i][p] = link_ring("rx", i, p);
@@ -148,22 +126,17 @@ rig_start(const char *tag, const char *const yaml[2])
 			port_mac(i, p, mac);
 			dp_eal_burn_in_mac(sd->port_id[p], mac);
 		}
-		rc = dpsctpd_stack_build(&sd->cfg, sd->port_id, sd->name, &sd->s, err, sizeof(err));
+		rc = dp_side_build(sd, err, sizeof(err));
 		cr_assert_eq(rc, 0, "stack %s: %s", sd->name, err);
-		rc = dpsctpd_ctrl_create(sd->s, &sd->cfg, &sd->c);
-		cr_assert_eq(rc, 0, "control of %s: %s", sd->name, strerror(-rc));
 	}
-	for (i = 0; i < 2; i++) {
-		rc = dpsctpd_stack_launch(rig.side[i].s);
-		cr_assert_eq(rc, 0, "launch of %s: %d", rig.side[i].name, rc);
-	}
+	dp_sides_launch(rig.side, 2);
 	rig.t0 = rte_get_tsc_cycles();
 }
 
 static double
 rig_elapsed(void)
 {
-	return (double)(rte_get_tsc_cycles() - rig.t0) / (double)rte_get_tsc_hz();
+	return dp_elapsed(rig.t0);
 }
 
 static bool
@@ -210,64 +183,24 @@ rig_poll(void)
 	for (i = 0; i < 2; i++)
 		for (p = 0; p < NPORTS; p++)
 			work += carry(i, p);
-	for (i = 0; i < 2; i++)
-		if (!rig.side[i].stopped)
-			work += dpsctpd_ctrl_poll(rig.side[i].c);
+	work += dp_sides_poll(rig.side, 2);
 	if (work == 0)
 		rte_delay_us_sleep(50);
-}
-
-static unsigned int
-rig_shutdown(unsigned int i, uint32_t wait_ms)
-{
-	unsigned int left = dpsctpd_ctrl_shutdown(rig.side[i].c, wait_ms);
-
-	rig.side[i].stopped = true;
-	return left;
-}
-
-static void
-free_ring_mbufs(struct rte_ring *r)
-{
-	void *m;
-
-	if (r == NULL)
-		return;
-	while (rte_ring_dequeue(r, &m) == 0)
-		rte_pktmbuf_free(m);
 }
 
 /* Stop what still runs, wait for the workers, give every frame back while all pools exist. */
 static void
 rig_end(void)
 {
-	unsigned int i, w, k, p;
+	unsigned int i, p;
 
-	for (i = 0; i < 2; i++)
-		if (!rig.side[i].stopped)
-			(void)rig_shutdown(i, 0);
-	for (i = 0; i < 2; i++)
-		for (w = 0; w < rig.side[i].s->nworkers; w++)
-			(void)rte_eal_wait_lcore(rig.side[i].s->worker_lcore[w]);
+	dp_sides_stop(rig.side, 2);
 	for (i = 0; i < 2; i++)
 		for (p = 0; p < NPORTS; p++) {
-			free_ring_mbufs(rig.rx[i][p]);
-			free_ring_mbufs(rig.tx[i][p]);
+			dp_free_ring_mbufs(rig.rx[i][p]);
+			dp_free_ring_mbufs(rig.tx[i][p]);
 		}
-	for (i = 0; i < 2; i++) {
-		struct dp_stack *s = rig.side[i].s;
-
-		for (w = 0; w < s->nworkers; w++) {
-			free_ring_mbufs(s->to_ctrl_pkt[w]);
-			for (k = 0; k < s->nworkers; k++)
-				free_ring_mbufs(s->steer[w][k]);
-		}
-	}
-	for (i = 0; i < 2; i++) {
-		dpsctpd_ctrl_free(rig.side[i].c);
-		dpsctpd_stack_free(rig.side[i].s);
-		dpsctpd_config_free(&rig.side[i].cfg);
-	}
+	dp_sides_free(rig.side, 2);
 	for (i = 0; i < 2; i++)
 		for (p = 0; p < NPORTS; p++) {
 			rte_ring_free(rig.rx[i][p]);
@@ -278,47 +211,7 @@ rig_end(void)
 
 /* ---- counters ---- */
 
-static uint64_t
-ld(const uint64_t *p)
-{
-	return __atomic_load_n(p, __ATOMIC_RELAXED);
-}
-
-static uint64_t
-svc(unsigned int i, size_t off)
-{
-	const struct dp_stack *s = rig.side[i].s;
-	uint64_t n = 0;
-	unsigned int w;
-
-	for (w = 0; w < s->nworkers; w++)
-		n += ld((const uint64_t *)((const uint8_t *)&s->workers[w]->st + off));
-	return n;
-}
-
-#define SVC(i, field) svc((i), offsetof(struct dp_worker_stats, field))
-
-static void
-engine_totals(unsigned int i, struct dpsctp_stats *out)
-{
-	const struct dp_stack *s = rig.side[i].s;
-	unsigned int w;
-
-	memset(out, 0, sizeof(*out));
-	for (w = 0; w < s->nworkers; w++)
-		dp_worker_engine_stats(s->workers[w], out);
-}
-
-static uint64_t
-aborts_total(const struct dpsctp_stats *e)
-{
-	uint64_t n = 0;
-	unsigned int k;
-
-	for (k = 0; k < DPSCTP_ABORT_COUNT; k++)
-		n += e->aborts[k];
-	return n;
-}
+#define SVC(i, field) DP_SIDE_SVC(&rig.side[i], field)
 
 /* Read a path counter of side @p i's engines (they change on the worker: read afresh). */
 static uint64_t
@@ -326,82 +219,55 @@ eng(unsigned int i, size_t off)
 {
 	struct dpsctp_stats e;
 
-	engine_totals(i, &e);
+	dp_side_engine_totals(&rig.side[i], &e);
 	return *(const uint64_t *)((const uint8_t *)&e + off);
 }
 
 #define ENG(i, field) eng((i), offsetof(struct dpsctp_stats, field))
 
-static unsigned int
-assocs(unsigned int i)
-{
-	return dpsctpd_ctrl_assoc_count(rig.side[i].c);
-}
-
-static char dump_buf[16384];
-static size_t dump_len;
-
-static void __attribute__((format(printf, 1, 2))) out(const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (dump_len >= sizeof(dump_buf))
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(dump_buf + dump_len, sizeof(dump_buf) - dump_len, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		dump_len += (size_t)n;
-}
+/* The associations side @p i's control knows of. */
+#define ASSOCS(i) dp_side_assocs(&rig.side[i])
 
 static void
-dump_side(unsigned int i)
+dump_side(const struct dp_side *sd)
 {
-	const struct side *sd = &rig.side[i];
 	const struct dpsctpd_ctrl_stats *cs = dpsctpd_ctrl_stats(sd->c);
-	unsigned int w, k, p;
+	unsigned int w, p;
 
-	out("%s: %u assocs%s; links:", sd->name, assocs(i), sd->stopped ? " (stopped)" : "");
+	dp_dump("%s: %u assocs%s; links:", sd->name, dp_side_assocs(sd),
+		sd->stopped ? " (stopped)" : "");
 	for (p = 0; p < sd->s->nports; p++)
-		out(" %s %s", sd->s->ports[p].name,
+		dp_dump(" %s %s", sd->s->ports[p].name,
 			__atomic_load_n(&sd->s->ports[p].link_up, __ATOMIC_RELAXED) ? "up"
 										    : "down");
-	out("; control: link_changes %" PRIu64 " arp in %" PRIu64 " replies %" PRIu64
-	    " requests %" PRIu64 " init in %" PRIu64 " tx_no_route %" PRIu64 " tx_no_neigh %" PRIu64
-	    " tx_ring_full %" PRIu64 "\n",
+	dp_dump("; control: link_changes %" PRIu64 " arp in %" PRIu64 " replies %" PRIu64
+		" requests %" PRIu64 " init in %" PRIu64 " tx_no_route %" PRIu64
+		" tx_no_neigh %" PRIu64 " tx_ring_full %" PRIu64 "\n",
 		cs->link_changes, cs->arp_in, cs->arp_replies, cs->arp_requests, cs->init_in,
 		cs->tx_no_route, cs->tx_no_neigh, cs->tx_ring_full);
 	for (w = 0; w < sd->s->nworkers; w++) {
 		const struct dp_worker_stats *st = &sd->s->workers[w]->st;
 		struct dpsctp_stats e;
 
-		out("  w%u: rx %" PRIu64 " tx %" PRIu64 " tx_dropped %" PRIu64 "; svc in %" PRIu64
-		    " out %" PRIu64 " done %" PRIu64 " bad %" PRIu64 "; assocs %u; drops:",
-			w, ld(&st->rx_packets), ld(&st->tx_packets), ld(&st->tx_dropped),
-			ld(&st->svc_msgs_in), ld(&st->svc_msgs_out), ld(&st->svc_done),
-			ld(&st->svc_bad), dp_worker_assoc_count(sd->s->workers[w]));
-		for (k = 0; k < DP_DROP_COUNT; k++)
-			if (ld(&st->drops[k]) != 0)
-				out(" %s=%" PRIu64, dp_drop_name(k), ld(&st->drops[k]));
+		dp_dump("  w%u: rx %" PRIu64 " tx %" PRIu64 " tx_dropped %" PRIu64
+			"; svc in %" PRIu64 " out %" PRIu64 " done %" PRIu64 " bad %" PRIu64
+			"; assocs %u; drops:",
+			w, dp_ld(&st->rx_packets), dp_ld(&st->tx_packets), dp_ld(&st->tx_dropped),
+			dp_ld(&st->svc_msgs_in), dp_ld(&st->svc_msgs_out), dp_ld(&st->svc_done),
+			dp_ld(&st->svc_bad), dp_worker_assoc_count(sd->s->workers[w]));
+		dp_dump_worker_drops(st);
 		memset(&e, 0, sizeof(e));
 		dp_worker_engine_stats(sd->s->workers[w], &e);
-		out("\n      engine: established %" PRIu64 " closed %" PRIu64 " msgs sent %" PRIu64
-		    " delivered %" PRIu64 " failed %" PRIu64 " t3 %" PRIu64 " rtx-t3 %" PRIu64
-		    " fast-rtx %" PRIu64 " hb sent %" PRIu64 " acked %" PRIu64
-		    "; paths confirmed %" PRIu64 " pf %" PRIu64 " inactive %" PRIu64
-		    " available %" PRIu64 " failovers %" PRIu64 ";",
+		dp_dump("\n      engine: established %" PRIu64 " closed %" PRIu64
+			" msgs sent %" PRIu64 " delivered %" PRIu64 " failed %" PRIu64
+			" t3 %" PRIu64 " rtx-t3 %" PRIu64 " fast-rtx %" PRIu64 " hb sent %" PRIu64
+			" acked %" PRIu64 "; paths confirmed %" PRIu64 " pf %" PRIu64
+			" inactive %" PRIu64 " available %" PRIu64 " failovers %" PRIu64 ";",
 			e.assocs_established, e.assocs_closed, e.msgs_sent, e.msgs_delivered,
 			e.msgs_failed, e.t3_expiries, e.retrans_t3, e.retrans_fast, e.hb_sent,
 			e.hb_acked, e.paths_confirmed, e.paths_pf, e.paths_inactive,
 			e.paths_available, e.failovers);
-		for (k = 0; k < DPSCTP_ABORT_COUNT; k++)
-			if (e.aborts[k] != 0)
-				out(" abort %s=%" PRIu64, dpsctp_abort_code_name(k), e.aborts[k]);
-		for (k = 0; k < DPSCTP_DROP_COUNT; k++)
-			if (e.drops[k] != 0)
-				out(" drop %s=%" PRIu64, dpsctp_drop_name(k), e.drops[k]);
-		out("\n");
+		dp_dump_engine_aborts_drops(&e);
 	}
 }
 
@@ -411,29 +277,20 @@ rig_dump(void)
 {
 	unsigned int i, p;
 
-	dump_len = 0;
-	out("after %.2f s\n", rig_elapsed());
+	dp_dump_reset();
+	dp_dump("after %.2f s\n", rig_elapsed());
 	for (i = 0; i < 2; i++)
-		dump_side(i);
+		dump_side(&rig.side[i]);
 	for (p = 0; p < NPORTS; p++)
-		out("wire %u%s: carried %" PRIu64 ", discarded while cut %" PRIu64 " (SCTP %" PRIu64
-		    ")\n",
+		dp_dump("wire %u%s: carried %" PRIu64 ", discarded while cut %" PRIu64
+			" (SCTP %" PRIu64 ")\n",
 			p, rig.cut[p] ? " (cut)" : "", rig.carried[p], rig.discarded[p],
 			rig.sctp_discarded[p]);
-	return dump_buf;
+	return dp_dump_buf;
 }
 
 /* Turn wires and control planes until @p cond holds; fail with the counters after WAIT_S. */
-#define WAIT_UNTIL(cond, what)                                                                    \
-	do {                                                                                      \
-		uint64_t end_ = rte_get_tsc_cycles() + (uint64_t)WAIT_S * rte_get_tsc_hz();       \
-		while (!(cond)) {                                                                 \
-			if (rte_get_tsc_cycles() > end_)                                          \
-				cr_assert_fail("timed out after %d s waiting for %s\n%s", WAIT_S, \
-					what, rig_dump());                                        \
-			rig_poll();                                                               \
-		}                                                                                 \
-	} while (0)
+#define WAIT_UNTIL(cond, what) DP_WAIT_UNTIL(cond, what, WAIT_S, rig_poll(), rig_dump())
 
 /* Both ends of wire @p p: link down (and the wire cut) or up (and carrying again). */
 static void
@@ -492,7 +349,7 @@ Test(dp_link, link_down_fails_over_to_the_other_path_and_link_up_brings_it_back)
 		"  - {type: echo, port: 7}\n");
 	rig_start("failover", yaml);
 
-	WAIT_UNTIL(assocs(0) == 1 && SVC(0, svc_msgs_in) >= 20000, "data to flow");
+	WAIT_UNTIL(ASSOCS(0) == 1 && SVC(0, svc_msgs_in) >= 20000, "data to flow");
 	cr_expect_eq(ENG(0, paths_inactive), 0, "a path failed before the cut\n%s", rig_dump());
 	cr_expect_gt(
 		rig.carried[0], 0, "wire 0 (the primary path) carried nothing\n%s", rig_dump());
@@ -506,7 +363,7 @@ Test(dp_link, link_down_fails_over_to_the_other_path_and_link_up_brings_it_back)
 		"both controls to see wire 0's link go down");
 	/* both ends: B's SACKs and echoes take wire 0 until B has failed over as well */
 	WAIT_UNTIL((ENG(0, failovers) >= 1 || ENG(0, paths_inactive) >= 1) &&
-			(ENG(1, failovers) >= 1 || ENG(1, paths_inactive) >= 1),
+			   (ENG(1, failovers) >= 1 || ENG(1, paths_inactive) >= 1),
 		"both associations to fail over from the path without a route");
 	t_failover = rig_elapsed();
 	in_at_failover = SVC(0, svc_msgs_in);
@@ -537,7 +394,7 @@ Test(dp_link, link_down_fails_over_to_the_other_path_and_link_up_brings_it_back)
 	t_back = rig_elapsed();
 
 	WAIT_UNTIL(SVC(0, svc_done) >= 1, "A's source to finish");
-	WAIT_UNTIL(assocs(0) == 0 && assocs(1) == 0, "the association to close");
+	WAIT_UNTIL(ASSOCS(0) == 0 && ASSOCS(1) == 0, "the association to close");
 	cr_log_info("failover: cut at %.2f s (%" PRIu64
 		    " echoes in), failed over at %.2f s (%" PRIu64
 		    "), link up at %.2f s, path back at %.2f s, done at %.2f s\n%s",
@@ -549,8 +406,8 @@ Test(dp_link, link_down_fails_over_to_the_other_path_and_link_up_brings_it_back)
 	/* down and up again, seen by both controls */
 	cr_expect_geq(ca->link_changes, 2, "%s", rig_dump());
 	cr_expect_geq(cb->link_changes, 2, "%s", rig_dump());
-	engine_totals(0, &ea);
-	engine_totals(1, &eb);
+	dp_side_engine_totals(&rig.side[0], &ea);
+	dp_side_engine_totals(&rig.side[1], &eb);
 	cr_expect_eq(SVC(0, svc_done), 1, "%s", rig_dump());
 	cr_expect_eq(SVC(0, svc_bad), 0, "A's source saw bad echoes\n%s", rig_dump());
 	cr_expect_eq(SVC(0, svc_msgs_in), 200000, "%s", rig_dump());
@@ -561,15 +418,15 @@ Test(dp_link, link_down_fails_over_to_the_other_path_and_link_up_brings_it_back)
 	cr_expect_gt(rig.carried[0], carried_at_up + 1000,
 		"wire 0 carried %" PRIu64 " frames after its link came back\n%s",
 		rig.carried[0] - carried_at_up, rig_dump());
-	cr_expect_eq(aborts_total(&ea), 0, "A aborted\n%s", rig_dump());
-	cr_expect_eq(aborts_total(&eb), 0, "B aborted\n%s", rig_dump());
+	cr_expect_eq(dp_aborts_total(&ea), 0, "A aborted\n%s", rig_dump());
+	cr_expect_eq(dp_aborts_total(&eb), 0, "B aborted\n%s", rig_dump());
 	cr_expect_eq(ea.assocs_established, 1, "%s", rig_dump());
 	cr_expect_eq(ea.assocs_closed, 1, "%s", rig_dump());
 	cr_expect_eq(eb.assocs_established, 1, "%s", rig_dump());
 	cr_expect_eq(eb.assocs_closed, 1, "%s", rig_dump());
 	cr_expect_eq(ea.msgs_failed, 0, "%s", rig_dump());
 
-	cr_expect_eq(rig_shutdown(0, 2000), 0, "A had to abort\n%s", rig_dump());
-	cr_expect_eq(rig_shutdown(1, 2000), 0, "B had to abort\n%s", rig_dump());
+	cr_expect_eq(dp_side_shutdown(&rig.side[0], 2000), 0, "A had to abort\n%s", rig_dump());
+	cr_expect_eq(dp_side_shutdown(&rig.side[1], 2000), 0, "B had to abort\n%s", rig_dump());
 	rig_end();
 }

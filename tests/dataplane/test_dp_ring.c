@@ -24,7 +24,6 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -62,31 +61,10 @@
 
 TestSuite(dp_ring, .timeout = 120);
 
-/* ---- EAL and net_ring ---- */
-
-/* lcore 0 (main) and workers 1..4 spread over the first two CPUs we may run on. */
-static void
-eal_up(const char *tag)
-{
-	char prefix[64];
-
-	snprintf(prefix, sizeof(prefix), "dpring_%s", tag);
-	dp_eal_up(prefix, 5, 512, "notice");
-}
-
-/* ---- the rig: one or two stacks on a net_ring pair ---- */
-
-struct side {
-	const char *name;
-	struct dpsctpd_config cfg; /* ctrl keeps a pointer to it */
-	struct dp_stack *s;
-	struct dpsctpd_ctrl *c;
-	uint16_t port_id;
-	bool stopped; /* dpsctpd_ctrl_shutdown done */
-};
+/* ---- EAL, net_ring and the rig: one or two stacks on a net_ring pair ---- */
 
 struct rig {
-	struct side side[2];
+	struct dp_side side[2];        /* port_id[0]: the ring port */
 	unsigned int nstacks;          /* 1: side 1 is the test itself (a third host) */
 	struct rte_ring *to[2][MAX_Q]; /* to[i][q] feeds side i's RX queue q */
 	struct rte_mempool *host_pool; /* frames the test sends as a host */
@@ -145,7 +123,8 @@ rig_try_start(const char *tag, const char *const names[2], const char *const yam
 	unsigned int i, q, nw[2];
 	int rc;
 
-	eal_up(tag);
+	/* lcore 0 (main) and workers 1..4 spread over the first two CPUs we may run on */
+	dp_eal_up_tagged("dpring", tag, 5, 512, "notice");
 	memset(&rig, 0, sizeof(rig));
 	rig.nstacks = yaml[1] != NULL ? 2 : 1;
 	rig.side[0].name = names[0];
@@ -160,30 +139,23 @@ rig_try_start(const char *tag, const char *const names[2], const char *const yam
 	/* the host side reads everything from queue 0 */
 	nw[1] = 1;
 	for (i = 0; i < rig.nstacks; i++) {
-		struct side *sd = &rig.side[i];
+		struct dp_side *sd = &rig.side[i];
 
-		rc = dpsctpd_config_parse(
-			sd->name, yaml[i], strlen(yaml[i]), &sd->cfg, err, errlen);
-		cr_assert_eq(rc, 0, "config of %s: %s", sd->name, err);
+		dp_side_parse(sd, yaml[i], err, errlen);
 		nw[i] = sd->cfg.nworkers;
 		cr_assert_leq(nw[i], MAX_Q);
 	}
 	for (i = 0; i < rig.nstacks; i++) {
-		struct side *sd = &rig.side[i];
+		struct dp_side *sd = &rig.side[i];
 
-		sd->port_id = link_port(i, nw[1 - i]);
+		sd->port_id[0] = link_port(i, nw[1 - i]);
 		if (macs != NULL && macs[i] != NULL)
-			dp_eal_burn_in_mac(sd->port_id, macs[i]);
-		rc = dpsctpd_stack_build(&sd->cfg, &sd->port_id, sd->name, &sd->s, err, errlen);
+			dp_eal_burn_in_mac(sd->port_id[0], macs[i]);
+		rc = dp_side_build(sd, err, errlen);
 		if (rc != 0)
 			return rc;
-		rc = dpsctpd_ctrl_create(sd->s, &sd->cfg, &sd->c);
-		cr_assert_eq(rc, 0, "control of %s: %s", sd->name, strerror(-rc));
 	}
-	for (i = 0; i < rig.nstacks; i++) {
-		rc = dpsctpd_stack_launch(rig.side[i].s);
-		cr_assert_eq(rc, 0, "launch of %s: %d", rig.side[i].name, rc);
-	}
+	dp_sides_launch(rig.side, rig.nstacks);
 	rig.t0 = rte_get_tsc_cycles();
 	return 0;
 }
@@ -203,40 +175,15 @@ rig_start(const char *tag, const char *const names[2], const char *const yaml[2]
 static double
 rig_elapsed(void)
 {
-	return (double)(rte_get_tsc_cycles() - rig.t0) / (double)rte_get_tsc_hz();
+	return dp_elapsed(rig.t0);
 }
 
 /* One turn of every control plane that still runs; a short sleep when all were idle. */
 static void
 rig_poll(void)
 {
-	unsigned int i, work = 0;
-
-	for (i = 0; i < rig.nstacks; i++)
-		if (!rig.side[i].stopped)
-			work += dpsctpd_ctrl_poll(rig.side[i].c);
-	if (work == 0)
+	if (dp_sides_poll(rig.side, rig.nstacks) == 0)
 		rte_delay_us_sleep(50);
-}
-
-static unsigned int
-rig_shutdown(unsigned int i, uint32_t wait_ms)
-{
-	unsigned int left = dpsctpd_ctrl_shutdown(rig.side[i].c, wait_ms);
-
-	rig.side[i].stopped = true;
-	return left;
-}
-
-static void
-free_ring_mbufs(struct rte_ring *r)
-{
-	void *m;
-
-	if (r == NULL)
-		return;
-	while (rte_ring_dequeue(r, &m) == 0)
-		rte_pktmbuf_free(m);
 }
 
 /*
@@ -247,31 +194,13 @@ free_ring_mbufs(struct rte_ring *r)
 static void
 rig_end(void)
 {
-	unsigned int i, w, k, q;
+	unsigned int i, q;
 
-	for (i = 0; i < rig.nstacks; i++)
-		if (!rig.side[i].stopped)
-			(void)rig_shutdown(i, 0);
-	for (i = 0; i < rig.nstacks; i++)
-		for (w = 0; w < rig.side[i].s->nworkers; w++)
-			(void)rte_eal_wait_lcore(rig.side[i].s->worker_lcore[w]);
+	dp_sides_stop(rig.side, rig.nstacks);
 	for (i = 0; i < 2; i++)
 		for (q = 0; q < MAX_Q; q++)
-			free_ring_mbufs(rig.to[i][q]);
-	for (i = 0; i < rig.nstacks; i++) {
-		struct dp_stack *s = rig.side[i].s;
-
-		for (w = 0; w < s->nworkers; w++) {
-			free_ring_mbufs(s->to_ctrl_pkt[w]);
-			for (k = 0; k < s->nworkers; k++)
-				free_ring_mbufs(s->steer[w][k]);
-		}
-	}
-	for (i = 0; i < rig.nstacks; i++) {
-		dpsctpd_ctrl_free(rig.side[i].c);
-		dpsctpd_stack_free(rig.side[i].s);
-		dpsctpd_config_free(&rig.side[i].cfg);
-	}
+			dp_free_ring_mbufs(rig.to[i][q]);
+	dp_sides_free(rig.side, rig.nstacks);
 	for (i = 0; i < 2; i++)
 		for (q = 0; q < MAX_Q; q++)
 			rte_ring_free(rig.to[i][q]);
@@ -281,99 +210,25 @@ rig_end(void)
 
 /* ---- counters ---- */
 
-static uint64_t
-ld(const uint64_t *p)
-{
-	return __atomic_load_n(p, __ATOMIC_RELAXED);
-}
+/* The sum over side @p i's workers of one of their counters (struct dp_worker_stats). */
+#define SVC(i, field) DP_SIDE_SVC(&rig.side[i], field)
 
-/* The sum of the counters of every worker of side @p i. */
-static void
-worker_totals(unsigned int i, struct dp_worker_stats *out)
-{
-	const struct dp_stack *s = rig.side[i].s;
-	unsigned int w, k;
-
-	memset(out, 0, sizeof(*out));
-	for (w = 0; w < s->nworkers; w++) {
-		const uint64_t *src = (const uint64_t *)&s->workers[w]->st;
-		uint64_t *dst = (uint64_t *)out;
-
-		for (k = 0; k < sizeof(*out) / sizeof(uint64_t); k++)
-			dst[k] += ld(&src[k]);
-	}
-}
+/* The associations side @p i's control knows of. */
+#define ASSOCS(i) dp_side_assocs(&rig.side[i])
 
 static void
-engine_totals(unsigned int i, struct dpsctp_stats *out)
+dump_side(const struct dp_side *sd)
 {
-	const struct dp_stack *s = rig.side[i].s;
-	unsigned int w;
-
-	memset(out, 0, sizeof(*out));
-	for (w = 0; w < s->nworkers; w++)
-		dp_worker_engine_stats(s->workers[w], out);
-}
-
-static uint64_t
-aborts_total(const struct dpsctp_stats *e)
-{
-	uint64_t n = 0;
-	unsigned int k;
-
-	for (k = 0; k < DPSCTP_ABORT_COUNT; k++)
-		n += e->aborts[k];
-	return n;
-}
-
-static uint64_t
-svc(unsigned int i, size_t off)
-{
-	struct dp_worker_stats t;
-
-	worker_totals(i, &t);
-	return *(const uint64_t *)((const uint8_t *)&t + off);
-}
-
-#define SVC(i, field) svc((i), offsetof(struct dp_worker_stats, field))
-
-static unsigned int
-assocs(unsigned int i)
-{
-	return dpsctpd_ctrl_assoc_count(rig.side[i].c);
-}
-
-static char dump_buf[16384];
-static size_t dump_len;
-
-static void __attribute__((format(printf, 1, 2))) out(const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (dump_len >= sizeof(dump_buf))
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(dump_buf + dump_len, sizeof(dump_buf) - dump_len, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		dump_len += (size_t)n;
-}
-
-static void
-dump_side(unsigned int i)
-{
-	const struct side *sd = &rig.side[i];
 	const struct dpsctpd_ctrl_stats *cs = dpsctpd_ctrl_stats(sd->c);
 	const uint8_t *mac = sd->s->ports[0].mac;
 	unsigned int w, k;
 
-	out("%s: mac %02x:%02x:%02x:%02x:%02x:%02x, %u assocs%s; control: arp in %" PRIu64
-	    " replies %" PRIu64 " requests %" PRIu64 " garp %" PRIu64 ", nd in %" PRIu64
-	    " na %" PRIu64 " ns %" PRIu64 ", echo %" PRIu64 ", init in %" PRIu64
-	    " answered %" PRIu64 " steered %" PRIu64 ", tx_ring_full %" PRIu64
-	    ", assoc_requests %" PRIu64 "\n",
-		sd->name, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], assocs(i),
+	dp_dump("%s: mac %02x:%02x:%02x:%02x:%02x:%02x, %u assocs%s; control: arp in %" PRIu64
+		" replies %" PRIu64 " requests %" PRIu64 " garp %" PRIu64 ", nd in %" PRIu64
+		" na %" PRIu64 " ns %" PRIu64 ", echo %" PRIu64 ", init in %" PRIu64
+		" answered %" PRIu64 " steered %" PRIu64 ", tx_ring_full %" PRIu64
+		", assoc_requests %" PRIu64 "\n",
+		sd->name, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], dp_side_assocs(sd),
 		sd->stopped ? " (stopped)" : "", cs->arp_in, cs->arp_replies, cs->arp_requests,
 		cs->garp_sent, cs->nd_in, cs->na_sent, cs->ns_sent, cs->echo_replies, cs->init_in,
 		cs->init_answered, cs->init_steered, cs->tx_ring_full, cs->assoc_requests);
@@ -381,34 +236,27 @@ dump_side(unsigned int i)
 		const struct dp_worker_stats *st = &sd->s->workers[w]->st;
 		struct dpsctp_stats e;
 
-		out("  w%u: rx %" PRIu64 " tx %" PRIu64 " tx_dropped %" PRIu64
-		    " to_control %" PRIu64 " steered %" PRIu64 " local %" PRIu64 "; svc in %" PRIu64
-		    " out %" PRIu64 " done %" PRIu64 " bad %" PRIu64 "; assocs %u; drops:",
-			w, ld(&st->rx_packets), ld(&st->tx_packets), ld(&st->tx_dropped),
-			ld(&st->to_control), ld(&st->steered), ld(&st->local), ld(&st->svc_msgs_in),
-			ld(&st->svc_msgs_out), ld(&st->svc_done), ld(&st->svc_bad),
-			dp_worker_assoc_count(sd->s->workers[w]));
-		for (k = 0; k < DP_DROP_COUNT; k++)
-			if (ld(&st->drops[k]) != 0)
-				out(" %s=%" PRIu64, dp_drop_name(k), ld(&st->drops[k]));
+		dp_dump("  w%u: rx %" PRIu64 " tx %" PRIu64 " tx_dropped %" PRIu64
+			" to_control %" PRIu64 " steered %" PRIu64 " local %" PRIu64
+			"; svc in %" PRIu64 " out %" PRIu64 " done %" PRIu64 " bad %" PRIu64
+			"; assocs %u; drops:",
+			w, dp_ld(&st->rx_packets), dp_ld(&st->tx_packets), dp_ld(&st->tx_dropped),
+			dp_ld(&st->to_control), dp_ld(&st->steered), dp_ld(&st->local),
+			dp_ld(&st->svc_msgs_in), dp_ld(&st->svc_msgs_out), dp_ld(&st->svc_done),
+			dp_ld(&st->svc_bad), dp_worker_assoc_count(sd->s->workers[w]));
+		dp_dump_worker_drops(st);
 		for (k = 1; k < DP_INET_DROP_COUNT; k++)
-			if (ld(&st->inet_drops[k]) != 0)
-				out(" %s=%" PRIu64, dp_inet_drop_name((int)k),
-					ld(&st->inet_drops[k]));
+			if (dp_ld(&st->inet_drops[k]) != 0)
+				dp_dump(" %s=%" PRIu64, dp_inet_drop_name((int)k),
+					dp_ld(&st->inet_drops[k]));
 		memset(&e, 0, sizeof(e));
 		dp_worker_engine_stats(sd->s->workers[w], &e);
-		out("\n      engine: established %" PRIu64 " closed %" PRIu64 " msgs sent %" PRIu64
-		    " delivered %" PRIu64 " failed %" PRIu64 " t1 %" PRIu64 " t3 %" PRIu64
-		    " fast-rtx %" PRIu64 " dup %" PRIu64 ";",
+		dp_dump("\n      engine: established %" PRIu64 " closed %" PRIu64
+			" msgs sent %" PRIu64 " delivered %" PRIu64 " failed %" PRIu64
+			" t1 %" PRIu64 " t3 %" PRIu64 " fast-rtx %" PRIu64 " dup %" PRIu64 ";",
 			e.assocs_established, e.assocs_closed, e.msgs_sent, e.msgs_delivered,
 			e.msgs_failed, e.t1_expiries, e.t3_expiries, e.retrans_fast, e.data_dup);
-		for (k = 0; k < DPSCTP_ABORT_COUNT; k++)
-			if (e.aborts[k] != 0)
-				out(" abort %s=%" PRIu64, dpsctp_abort_code_name(k), e.aborts[k]);
-		for (k = 0; k < DPSCTP_DROP_COUNT; k++)
-			if (e.drops[k] != 0)
-				out(" drop %s=%" PRIu64, dpsctp_drop_name(k), e.drops[k]);
-		out("\n");
+		dp_dump_engine_aborts_drops(&e);
 	}
 }
 
@@ -418,31 +266,22 @@ rig_dump(void)
 {
 	unsigned int i, q;
 
-	dump_len = 0;
-	out("after %.2f s\n", rig_elapsed());
+	dp_dump_reset();
+	dp_dump("after %.2f s\n", rig_elapsed());
 	for (i = 0; i < rig.nstacks; i++)
-		dump_side(i);
-	out("wire:");
+		dump_side(&rig.side[i]);
+	dp_dump("wire:");
 	for (i = 0; i < 2; i++)
 		for (q = 0; q < MAX_Q; q++)
 			if (rte_ring_count(rig.to[i][q]) != 0)
-				out(" to %s q%u: %u queued", rig.side[i].name, q,
+				dp_dump(" to %s q%u: %u queued", rig.side[i].name, q,
 					rte_ring_count(rig.to[i][q]));
-	out("\n");
-	return dump_buf;
+	dp_dump("\n");
+	return dp_dump_buf;
 }
 
 /* Poll the control planes until @p cond holds; fail with the counters after WAIT_S. */
-#define WAIT_UNTIL(cond, what)                                                                    \
-	do {                                                                                      \
-		uint64_t end_ = rte_get_tsc_cycles() + (uint64_t)WAIT_S * rte_get_tsc_hz();       \
-		while (!(cond)) {                                                                 \
-			if (rte_get_tsc_cycles() > end_)                                          \
-				cr_assert_fail("timed out after %d s waiting for %s\n%s", WAIT_S, \
-					what, rig_dump());                                        \
-			rig_poll();                                                               \
-		}                                                                                 \
-	} while (0)
+#define WAIT_UNTIL(cond, what) DP_WAIT_UNTIL(cond, what, WAIT_S, rig_poll(), rig_dump())
 
 /* Every association of side @p i was established and released, none aborted. */
 static void
@@ -450,9 +289,9 @@ assert_closed_cleanly(unsigned int i, uint64_t want_established)
 {
 	struct dpsctp_stats e;
 
-	engine_totals(i, &e);
-	cr_expect_eq(
-		aborts_total(&e), 0, "%s aborted associations\n%s", rig.side[i].name, rig_dump());
+	dp_side_engine_totals(&rig.side[i], &e);
+	cr_expect_eq(dp_aborts_total(&e), 0, "%s aborted associations\n%s", rig.side[i].name,
+		rig_dump());
 	cr_expect_eq(e.assocs_established, want_established, "%s established %" PRIu64 "\n%s",
 		rig.side[i].name, e.assocs_established, rig_dump());
 	cr_expect_eq(e.assocs_closed, e.assocs_established,
@@ -505,7 +344,7 @@ data_both_ways(const char *tag, const char *addr_a, const char *addr_b, const ch
 	rig_start(tag, names_ab, yaml, burned_in);
 
 	WAIT_UNTIL(SVC(0, svc_done) >= 1 && SVC(1, svc_done) >= 1, "both sources to finish");
-	WAIT_UNTIL(assocs(0) == 0 && assocs(1) == 0, "both associations to close");
+	WAIT_UNTIL(ASSOCS(0) == 0 && ASSOCS(1) == 0, "both associations to close");
 	log_result(tag);
 
 	cr_expect_eq(SVC(0, svc_bad), 0, "A's source saw bad echoes\n%s", rig_dump());
@@ -528,8 +367,8 @@ data_both_ways(const char *tag, const char *addr_a, const char *addr_b, const ch
 static void
 end_both(void)
 {
-	cr_expect_eq(rig_shutdown(0, 2000), 0, "A had to abort\n%s", rig_dump());
-	cr_expect_eq(rig_shutdown(1, 2000), 0, "B had to abort\n%s", rig_dump());
+	cr_expect_eq(dp_side_shutdown(&rig.side[0], 2000), 0, "A had to abort\n%s", rig_dump());
+	cr_expect_eq(dp_side_shutdown(&rig.side[1], 2000), 0, "B had to abort\n%s", rig_dump());
 	rig_end();
 }
 
@@ -597,7 +436,7 @@ Test(dp_ring, packets_for_another_workers_association_are_steered_to_it)
 	rig_start("steer", names_ab, yaml, burned_in);
 
 	WAIT_UNTIL(SVC(0, svc_done) >= 4, "A's four sources to finish");
-	WAIT_UNTIL(assocs(0) == 0 && assocs(1) == 0, "every association to close");
+	WAIT_UNTIL(ASSOCS(0) == 0 && ASSOCS(1) == 0, "every association to close");
 	log_result("steer");
 
 	cr_expect_eq(SVC(0, svc_done), 4, "%s", rig_dump());
@@ -611,12 +450,12 @@ Test(dp_ring, packets_for_another_workers_association_are_steered_to_it)
 	dp_worker_engine_stats(rig.side[1].s->workers[1], &e1);
 	cr_expect_geq(e0.assocs_established, 1, "B's worker 0 owned none\n%s", rig_dump());
 	cr_expect_geq(e1.assocs_established, 1, "B's worker 1 owned none\n%s", rig_dump());
-	cr_expect_gt(
-		ld(&rig.side[1].s->workers[0]->st.steered), 0, "nothing steered\n%s", rig_dump());
-	cr_expect_gt(ld(&rig.side[1].s->workers[1]->st.svc_msgs_in), 0,
+	cr_expect_gt(dp_ld(&rig.side[1].s->workers[0]->st.steered), 0, "nothing steered\n%s",
+		rig_dump());
+	cr_expect_gt(dp_ld(&rig.side[1].s->workers[1]->st.svc_msgs_in), 0,
 		"B's worker 1 echoed nothing\n%s", rig_dump());
 	/* worker 1 receives nothing from the wire: all of its input was steered */
-	cr_expect_eq(ld(&rig.side[1].s->workers[1]->st.rx_packets), 0, "%s", rig_dump());
+	cr_expect_eq(dp_ld(&rig.side[1].s->workers[1]->st.rx_packets), 0, "%s", rig_dump());
 	cr_expect_eq(SVC(1, drops[DP_DROP_RING_FULL]), 0, "%s", rig_dump());
 	assert_closed_cleanly(0, 4);
 	assert_closed_cleanly(1, 4);
@@ -866,7 +705,7 @@ Test(dp_ring, stack_answers_arp_ping_and_neighbour_solicitation)
 	/* and nothing else went out */
 	cr_expect_eq(rte_ring_count(rig.to[1][0]), 0, "%s", rig_dump());
 
-	cr_expect_eq(rig_shutdown(0, 2000), 0, "%s", rig_dump());
+	cr_expect_eq(dp_side_shutdown(&rig.side[0], 2000), 0, "%s", rig_dump());
 	rig_end();
 }
 
@@ -896,7 +735,7 @@ Test(dp_ring, loopback_association_runs_without_a_port)
 	rig_start("local", names, yaml, macs);
 
 	WAIT_UNTIL(SVC(0, svc_done) >= 1, "the loopback source to finish");
-	WAIT_UNTIL(assocs(0) == 0, "the loopback association to close");
+	WAIT_UNTIL(ASSOCS(0) == 0, "the loopback association to close");
 	log_result("local");
 
 	cr_expect_eq(SVC(0, svc_done), 1, "%s", rig_dump());
@@ -916,7 +755,7 @@ Test(dp_ring, loopback_association_runs_without_a_port)
 			in.proto);
 		rte_pktmbuf_free(m);
 	}
-	cr_expect_eq(rig_shutdown(0, 2000), 0, "%s", rig_dump());
+	cr_expect_eq(dp_side_shutdown(&rig.side[0], 2000), 0, "%s", rig_dump());
 	rig_end();
 }
 
@@ -948,18 +787,18 @@ Test(dp_ring, graceful_shutdown_closes_established_associations_without_abort)
 	rig_start("end", names_ab, yaml, burned_in);
 
 	/* both associations up and data flowing both ways */
-	WAIT_UNTIL(assocs(0) == 2 && assocs(1) == 2 && SVC(0, svc_msgs_in) >= 2000 &&
+	WAIT_UNTIL(ASSOCS(0) == 2 && ASSOCS(1) == 2 && SVC(0, svc_msgs_in) >= 2000 &&
 			   SVC(1, svc_msgs_in) >= 2000,
 		"data to flow both ways");
 
-	cr_expect_eq(rig_shutdown(0, 2000), 0, "A had to abort\n%s", rig_dump());
-	cr_expect_eq(assocs(0), 0, "%s", rig_dump());
-	WAIT_UNTIL(assocs(1) == 0, "B's associations to close after A's SHUTDOWN");
+	cr_expect_eq(dp_side_shutdown(&rig.side[0], 2000), 0, "A had to abort\n%s", rig_dump());
+	cr_expect_eq(ASSOCS(0), 0, "%s", rig_dump());
+	WAIT_UNTIL(ASSOCS(1) == 0, "B's associations to close after A's SHUTDOWN");
 	log_result("end");
 	assert_closed_cleanly(0, 2);
 	assert_closed_cleanly(1, 2);
 	cr_expect_eq(SVC(0, svc_bad), 0, "A's source counted bad echoes\n%s", rig_dump());
-	cr_expect_eq(rig_shutdown(1, 2000), 0, "B had to abort\n%s", rig_dump());
+	cr_expect_eq(dp_side_shutdown(&rig.side[1], 2000), 0, "B had to abort\n%s", rig_dump());
 	rig_end();
 }
 
@@ -985,16 +824,16 @@ Test(dp_ring, source_ended_by_the_peers_shutdown_counts_no_bad_echo)
 		"     size: 1000}\n");
 	rig_start("peerend", names_ab, yaml, burned_in);
 
-	WAIT_UNTIL(assocs(0) == 1 && SVC(1, svc_msgs_in) >= 2000, "B's echoes to flow");
-	cr_expect_eq(rig_shutdown(0, 2000), 0, "A had to abort\n%s", rig_dump());
-	WAIT_UNTIL(assocs(1) == 0, "B's association to close after A's SHUTDOWN");
+	WAIT_UNTIL(ASSOCS(0) == 1 && SVC(1, svc_msgs_in) >= 2000, "B's echoes to flow");
+	cr_expect_eq(dp_side_shutdown(&rig.side[0], 2000), 0, "A had to abort\n%s", rig_dump());
+	WAIT_UNTIL(ASSOCS(1) == 0, "B's association to close after A's SHUTDOWN");
 	log_result("peerend");
 	assert_closed_cleanly(0, 1);
 	assert_closed_cleanly(1, 1);
 	cr_expect_eq(SVC(1, svc_bad), 0,
 		"B's source counted %" PRIu64 " bad echoes when A shut the association down\n%s",
 		SVC(1, svc_bad), rig_dump());
-	cr_expect_eq(rig_shutdown(1, 2000), 0, "B had to abort\n%s", rig_dump());
+	cr_expect_eq(dp_side_shutdown(&rig.side[1], 2000), 0, "B had to abort\n%s", rig_dump());
 	rig_end();
 }
 
@@ -1055,6 +894,6 @@ Test(dp_ring, configured_mac_is_used_on_a_port_that_cannot_set_it)
 		a.sha[1], a.sha[2], a.sha[3], a.sha[4], a.sha[5]);
 	cr_expect_arr_eq(in.src_mac, mac_b, 6, "frames go out from another MAC");
 
-	cr_expect_eq(rig_shutdown(0, 2000), 0, "%s", rig_dump());
+	cr_expect_eq(dp_side_shutdown(&rig.side[0], 2000), 0, "%s", rig_dump());
 	rig_end();
 }
