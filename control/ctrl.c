@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
@@ -626,6 +627,14 @@ dpsctpd_ctrl_set_attach(struct dpsctpd_ctrl *c, struct dpsctpd_attach *a)
 	c->attach = a;
 }
 
+void
+dpsctpd_ctrl_nap(unsigned int us)
+{
+	struct timespec ts = {.tv_sec = us / 1000000, .tv_nsec = (long)(us % 1000000) * 1000};
+
+	(void)nanosleep(&ts, NULL);
+}
+
 unsigned int
 dpsctpd_ctrl_poll(struct dpsctpd_ctrl *c)
 {
@@ -829,7 +838,7 @@ poll_for(struct dpsctpd_ctrl *c, uint64_t ns, bool until_empty)
 		if (until_empty && dpsctpd_ctrl_assoc_count(c) == 0)
 			return;
 		if (dpsctpd_ctrl_poll(c) == 0)
-			rte_delay_us_sleep(200);
+			dpsctpd_ctrl_nap(200);
 	}
 }
 

@@ -36,6 +36,17 @@ int dpsctpd_ctrl_create(struct dp_stack *s, const struct dpsctpd_config *cfg,
 void dpsctpd_ctrl_free(struct dpsctpd_ctrl *c);
 
 /** One iteration: rings from the workers, timers, link state. @return work done (0: idle). */
+/**
+ * Sleep up to @p us microseconds between idle polls; a signal ends it early. Not
+ * rte_delay_us_sleep, which sleeps again for the remaining time nanosleep reports after each
+ * signal: that remainder counts the timer slack (50 us), so under signals more frequent than that
+ * it grows instead of shrinking. net_tap raises one per packet received (O_ASYNC, a real-time
+ * signal, often taken by the main thread): a peer streaming to a tap port stretched a 200 us
+ * sleep by seconds, as long as the stream lasted, and control (ARP, timers, attach, SIGTERM)
+ * stood still meanwhile.
+ */
+void dpsctpd_ctrl_nap(unsigned int us);
+
 unsigned int dpsctpd_ctrl_poll(struct dpsctpd_ctrl *c);
 
 /**

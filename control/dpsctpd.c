@@ -233,7 +233,7 @@ main(int argc, char **argv)
 	fflush(stdout);
 	while (stop_signal == 0)
 		if (dpsctpd_ctrl_poll(c) == 0)
-			rte_delay_us_sleep(100);
+			dpsctpd_ctrl_nap(100);
 	rte_log(RTE_LOG_NOTICE, logtype,
 		"control: signal %d: shutting down %u associations (up to %u ms)\n", (int)stop_signal,
 		dpsctpd_ctrl_assoc_count(c), cfg->shutdown_wait_ms);

@@ -151,10 +151,12 @@ static void
 ep_output(struct dp_worker *w, struct dp_ep *e)
 {
 	for (;;) {
-		struct rte_mbuf *m = rte_pktmbuf_alloc(w->s->pool);
+		/* an endpoint with nothing to send leaves its buffer for the next: no alloc and free */
+		struct rte_mbuf *m = w->spare != NULL ? w->spare : rte_pktmbuf_alloc(w->s->pool);
 		struct dpsctp_path path;
 		size_t cap, n;
 
+		w->spare = NULL;
 		if (unlikely(m == NULL)) {
 			w->st.drops[DP_DROP_NO_MBUF]++;
 			return; /* the engine keeps it; the next loop tries again */
@@ -164,7 +166,7 @@ ep_output(struct dp_worker *w, struct dp_ep *e)
 			cap = DPSCTP_MAX_PACKET;
 		n = dpsctp_endpoint_output(e->ep, rte_pktmbuf_mtod(m, uint8_t *), cap, &path, w->now);
 		if (n == 0) {
-			rte_pktmbuf_free(m);
+			w->spare = m;
 			return;
 		}
 		send_sctp(w, m, n, &path);
@@ -509,9 +511,17 @@ worker_loop(struct dp_worker *w)
 		}
 		for (p = 0; p < s->nports; p++) {
 			n = rte_eth_rx_burst(s->ports[p].port_id, (uint16_t)w->id, pkts, DP_BURST);
+			/*
+			 * Another core (or the NIC) wrote these: ask for the first descriptors and
+			 * headers now, and keep asking a few packets ahead of the one parsed.
+			 */
+			for (i = 0; i < n; i++)
+				rte_prefetch0(pkts[i]);
+			for (i = 0; i < n && i < DP_RX_PREFETCH; i++)
+				rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 			for (i = 0; i < n; i++) {
-				if (i + 1 < n)
-					rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+				if (i + DP_RX_PREFETCH < n)
+					rte_prefetch0(rte_pktmbuf_mtod(pkts[i + DP_RX_PREFETCH], void *));
 				w->st.rx_packets++;
 				w->st.rx_bytes += pkts[i]->pkt_len;
 				/* some PMDs (net_ring) leave it unset; control answers ARP on it */
@@ -566,6 +576,8 @@ worker_loop(struct dp_worker *w)
 	}
 	for (p = 0; p < s->nports; p++)
 		tx_flush_port(w, p);
+	rte_pktmbuf_free(w->spare);
+	w->spare = NULL;
 }
 
 int
@@ -646,6 +658,7 @@ dp_worker_destroy(struct dp_worker *w)
 			dpsctp_endpoint_destroy(w->grave[i][k]);
 	}
 	dp_app_worker_fini(w);
+	rte_pktmbuf_free(w->spare);
 	for (i = 0; i < w->nlocal; i++)
 		rte_pktmbuf_free(w->local_q[i]);
 	for (i = 0; i < DP_MAX_PORTS; i++) {

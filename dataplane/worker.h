@@ -24,6 +24,7 @@
 #include "twheel.h"
 
 #define DP_HOUSEKEEP_LOOPS 1024
+#define DP_RX_PREFETCH 3   /**< packets of a burst whose data is asked for ahead of parsing */
 #define DP_REARM_NS 250000 /**< an endpoint's next deadline is recomputed at most this often */
 
 /** Dataplane drop reasons (beyond the L2/L3 ones of inet.h and the engine's own). */
@@ -120,6 +121,7 @@ struct dp_worker {
 	struct dp_ep eps[DP_MAX_SERVICES];
 	struct dp_twheel wheel;
 	struct dp_txbuf tx[DP_MAX_PORTS];
+	struct rte_mbuf *spare;        /**< a buffer an endpoint had nothing to write into */
 	struct rte_mbuf *local_q[DP_BURST * 4]; /**< frames for our own addresses, next loop */
 	unsigned int nlocal;
 	/* associations of this worker (for services, snapshots, shutdown) */

@@ -180,7 +180,7 @@ poll_until(struct perf_run *r, uint64_t until)
 		for (i = 0; i < r->nsides; i++)
 			work += dpsctpd_ctrl_poll(r->side[i].c);
 		if (work == 0)
-			rte_delay_us_sleep(200);
+			dpsctpd_ctrl_nap(200);
 	} while (rte_rdtsc() < until);
 }
 

@@ -58,8 +58,15 @@ dpsctp_assoc_new(struct dpsctp_endpoint *ep, uint64_t now)
 		ep->stats.drops[DPSCTP_DROP_NO_MEMORY]++;
 		return NULL;
 	}
+	/* the deadline heap has room for it from now on: keeping it there never fails */
+	if (dpsctp_deadlines_reserve(ep, (uint32_t)ep->nassocs + 1) != 0) {
+		ep->env.free(ep->env.ctx, a, sizeof(*a));
+		ep->stats.drops[DPSCTP_DROP_NO_MEMORY]++;
+		return NULL;
+	}
 	memset(a, 0, sizeof(*a));
 	a->ep = ep;
+	a->dl.idx = DPSCTP_DL_NONE;
 	do
 		a->id = (++ep->next_id << ep->owner_bits) | ep->owner;
 	while (a->id == 0 || dpsctp_endpoint_assoc_by_id(ep, a->id) != NULL);
@@ -83,6 +90,7 @@ dpsctp_assoc_new(struct dpsctp_endpoint *ep, uint64_t now)
 	a->next = ep->assocs;
 	ep->assocs = a;
 	ep->nassocs++;
+	dpsctp_assoc_wake(a);
 	return a;
 }
 
@@ -357,6 +365,7 @@ dpsctp_assoc_expire(struct dpsctp_assoc *a, uint64_t now)
 {
 	unsigned int t;
 
+	dpsctp_assoc_wake(a); /* a retransmission, a HEARTBEAT, a delayed SACK... */
 	for (t = 0; t < DPSCTP_TIMER_COUNT; t++) {
 		bool alive = true;
 
@@ -814,6 +823,7 @@ dpsctp_associate(struct dpsctp_endpoint *ep, const struct dpsctp_addr *peers, si
 int
 dpsctp_assoc_shutdown(struct dpsctp_assoc *a, uint64_t now)
 {
+	dpsctp_assoc_wake(a);
 	switch (a->state) {
 	case DPSCTP_COOKIE_WAIT:
 		/* nothing reached the peer's state yet: just forget it */
@@ -844,6 +854,7 @@ dpsctp_assoc_abort(struct dpsctp_assoc *a, const void *reason, size_t len, uint6
 	(void)now;
 	if (len > 1024 || (len > 0 && reason == NULL))
 		return -EINVAL;
+	dpsctp_assoc_wake(a);
 	/* 9.1 and 3.3.10.12: ABORT with the User-Initiated Abort cause and the user's reason; in
 	 * COOKIE-WAIT the peer has nothing to abort */
 	dpsctp_assoc_end(a, DPSCTP_ABORT_USER, a->state != DPSCTP_COOKIE_WAIT,
@@ -860,6 +871,7 @@ dpsctp_assoc_send(struct dpsctp_assoc *a, const struct dpsctp_sndinfo *si, const
 
 	if (a == NULL)
 		return -EINVAL;
+	dpsctp_assoc_wake(a);
 	rc = dpsctp_outq_send(a, si, data, len, now);
 	if (rc == 0)
 		dpsctp_assoc_activity(a, now);
@@ -930,6 +942,7 @@ dpsctp_assoc_set_config(struct dpsctp_assoc *a, const struct dpsctp_proto_config
 
 	if (a == NULL || dpsctp_assoc_config_check(cfg) != 0)
 		return -EINVAL;
+	dpsctp_assoc_wake(a); /* a window update, a SACK no longer delayed... */
 	dpsctp_assoc_get_config(a, &cur);
 	rcv_up = a->reasm.next_ssn != NULL;
 	rwnd_before = rcv_up ? dpsctp_rcv_window(a) : 0;
@@ -999,6 +1012,7 @@ void
 dpsctp_assoc_consume(struct dpsctp_assoc *a, size_t bytes, uint64_t now)
 {
 	(void)now;
+	dpsctp_assoc_wake(a); /* the window may open: a window update */
 	dpsctp_rcv_consume(a, bytes);
 }
 

@@ -13,6 +13,7 @@
 #include "cc.h"
 #include "chunk.h"
 #include "cookie.h"
+#include "deadline.h"
 #include "engine.h"
 #include "lookup.h"
 #include "outq.h"
@@ -57,6 +58,10 @@ enum {
 struct dpsctp_assoc {
 	struct dpsctp_endpoint *ep;
 	struct dpsctp_assoc *next; /* endpoint list */
+	/* the endpoint's list of associations that may have something to send (dpsctp_assoc_wake) */
+	struct dpsctp_assoc *out_next, *out_prev;
+	bool out_listed;
+	struct dpsctp_deadline_node dl; /* the endpoint's deadline heap (deadline.h) */
 	uint32_t id;
 	enum dpsctp_state state;
 	bool announced; /* a callback named it: assoc_free is owed */
@@ -175,7 +180,15 @@ struct dpsctp_endpoint {
 	size_t nassocs;
 	struct dpsctp_lookup index; /* (peer port, address) -> association cache (lookup.h) */
 	uint32_t next_id;
-	struct dpsctp_assoc *out_cursor; /* round-robin of output */
+	/*
+	 * Associations that may have something to send, in turn: every entry point that can give
+	 * one something to send (input, expiry, a send, a user request, a route) puts it at the
+	 * back; dpsctp_endpoint_output takes one packet from the front one and puts it back at
+	 * the end, or drops it from the list when it has nothing. Output costs what is sent, not a
+	 * walk over every association.
+	 */
+	struct dpsctp_assoc *out_head, *out_tail;
+	struct dpsctp_deadlines dl; /* its associations by next deadline (deadline.h) */
 
 	struct dpsctp_reply replies[DPSCTP_REPLY_QUEUE];
 	unsigned int reply_head;
@@ -228,6 +241,9 @@ int dpsctp_ep_reply_init_ack(struct dpsctp_endpoint *ep, const struct dpsctp_chu
 	const struct dpsctp_init *init, uint16_t peer_port, const struct dpsctp_path *path,
 	const struct dpsctp_assoc *existing, uint64_t now);
 void dpsctp_ep_unlink(struct dpsctp_endpoint *ep, struct dpsctp_assoc *a);
+
+/** @p a may have something to send: on its endpoint's output list (once). */
+void dpsctp_assoc_wake(struct dpsctp_assoc *a);
 /* dpsctp_proto_config_check() without what only the handshake uses (os, mis, cookie life) */
 int dpsctp_assoc_config_check(const struct dpsctp_proto_config *cfg);
 

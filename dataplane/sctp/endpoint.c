@@ -207,6 +207,7 @@ dpsctp_endpoint_destroy(struct dpsctp_endpoint *ep)
 		return;
 	while (ep->assocs != NULL)
 		dpsctp_assoc_release(ep->assocs);
+	dpsctp_deadlines_free(ep);
 	dpsctp_lookup_free(ep);
 	while (ep->reply_count > 0) {
 		struct dpsctp_reply *r = &ep->replies[ep->reply_head];
@@ -293,6 +294,23 @@ dpsctp_endpoint_assoc_by_id(struct dpsctp_endpoint *ep, uint32_t id)
 	return NULL;
 }
 
+static void
+out_remove(struct dpsctp_endpoint *ep, struct dpsctp_assoc *a)
+{
+	if (!a->out_listed)
+		return;
+	if (a->out_prev != NULL)
+		a->out_prev->out_next = a->out_next;
+	else
+		ep->out_head = a->out_next;
+	if (a->out_next != NULL)
+		a->out_next->out_prev = a->out_prev;
+	else
+		ep->out_tail = a->out_prev;
+	a->out_next = a->out_prev = NULL;
+	a->out_listed = false;
+}
+
 void
 dpsctp_ep_unlink(struct dpsctp_endpoint *ep, struct dpsctp_assoc *a)
 {
@@ -305,9 +323,28 @@ dpsctp_ep_unlink(struct dpsctp_endpoint *ep, struct dpsctp_assoc *a)
 			break;
 		}
 	}
-	if (ep->out_cursor == a)
-		ep->out_cursor = a->next;
+	out_remove(ep, a);
+	dpsctp_deadlines_forget(a);
 	dpsctp_lookup_forget(ep, a);
+}
+
+void
+dpsctp_assoc_wake(struct dpsctp_assoc *a)
+{
+	struct dpsctp_endpoint *ep = a->ep;
+
+	/* whatever may give it something to send may also move its timers */
+	dpsctp_deadlines_touch(a);
+	if (a->out_listed)
+		return;
+	a->out_listed = true;
+	a->out_next = NULL;
+	a->out_prev = ep->out_tail;
+	if (ep->out_tail != NULL)
+		ep->out_tail->out_next = a;
+	else
+		ep->out_head = a;
+	ep->out_tail = a;
 }
 
 /* ---- stateless answers ---- */
@@ -579,6 +616,7 @@ assoc_input(struct dpsctp_assoc *a, const struct dpsctp_packet_info *pi,
 	enum vtag_mode mode;
 	bool first = true;
 
+	dpsctp_assoc_wake(a); /* whatever the packet holds may call for an answer */
 	if (dpsctp_packet_has(pi, DPSCTP_CHUNK_INIT)) {
 		/* 8.5.1 A: an INIT carries a Verification Tag of 0 (and travels alone) */
 		if (vtag != 0)
@@ -739,7 +777,7 @@ dpsctp_endpoint_output(struct dpsctp_endpoint *ep, uint8_t *buf, size_t cap,
 	struct dpsctp_path *path, uint64_t now)
 {
 	struct dpsctp_assoc *a;
-	size_t n, i;
+	size_t n;
 
 	while (ep->reply_count > 0) {
 		struct dpsctp_reply *r = &ep->replies[ep->reply_head];
@@ -758,16 +796,16 @@ dpsctp_endpoint_output(struct dpsctp_endpoint *ep, uint8_t *buf, size_t cap,
 		}
 		ep->stats.drops[DPSCTP_DROP_QUEUE_FULL]++;
 	}
-	/* associations in turn, starting after the one that sent last */
-	a = ep->out_cursor != NULL ? ep->out_cursor : ep->assocs;
-	for (i = 0; i < ep->nassocs && a != NULL; i++) {
+	/* the associations that may have something, in turn: one packet each, then the next */
+	while ((a = ep->out_head) != NULL) {
 		n = dpsctp_assoc_output(a, buf, cap, path, now);
+		out_remove(ep, a);
+		dpsctp_deadlines_touch(a); /* sending starts timers (T3-rtx, HEARTBEAT) */
 		if (n > 0) {
-			ep->out_cursor = a;
+			dpsctp_assoc_wake(a); /* at the back: it may have more */
 			ep->stats.packets_out++;
 			return n;
 		}
-		a = a->next != NULL ? a->next : ep->assocs;
 	}
 	return 0;
 }
@@ -806,18 +844,11 @@ dpsctp_endpoint_set_owner(struct dpsctp_endpoint *ep, uint32_t owner)
 }
 
 uint64_t
-dpsctp_endpoint_next_deadline(const struct dpsctp_endpoint *ep)
+dpsctp_endpoint_next_deadline(struct dpsctp_endpoint *ep)
 {
-	const struct dpsctp_assoc *a;
-	uint64_t d = ep->secret_rotate_at;
+	uint64_t d = dpsctp_deadlines_next(ep);
 
-	for (a = ep->assocs; a != NULL; a = a->next) {
-		uint64_t x = dpsctp_assoc_next_deadline(a);
-
-		if (x < d)
-			d = x;
-	}
-	return d;
+	return ep->secret_rotate_at < d ? ep->secret_rotate_at : d;
 }
 
 void
@@ -826,10 +857,11 @@ dpsctp_endpoint_expire(struct dpsctp_endpoint *ep, uint64_t now)
 	struct dpsctp_assoc *a, *next;
 
 	dpsctp_ep_secret_refresh(ep, now);
-	for (a = ep->assocs; a != NULL; a = next) {
-		next = a->next;
-		if (dpsctp_assoc_next_deadline(a) <= now)
-			dpsctp_assoc_expire(a, now);
+	/* only the associations that are due (one may end: the next is read first) */
+	for (a = dpsctp_deadlines_take_due(ep, now); a != NULL; a = next) {
+		next = a->dl.next;
+		dpsctp_deadlines_touch(a);
+		dpsctp_assoc_expire(a, now);
 	}
 }
 
@@ -838,8 +870,10 @@ dpsctp_endpoint_routes_changed(struct dpsctp_endpoint *ep, uint64_t now)
 {
 	struct dpsctp_assoc *a;
 
-	for (a = ep->assocs; a != NULL; a = a->next)
+	for (a = ep->assocs; a != NULL; a = a->next) {
 		dpsctp_paths_reroute(a, now);
+		dpsctp_assoc_wake(a); /* what waited for a route may go */
+	}
 }
 
 /*
@@ -883,6 +917,7 @@ dpsctp_endpoint_icmp_ptb(struct dpsctp_endpoint *ep, const struct dpsctp_path *p
 	if ((p->flags & DPSCTP_PF_PMTUD_OFF) != 0)
 		return -EINVAL;
 	ep->stats.ptb_accepted++;
+	dpsctp_assoc_wake(a); /* what was too big goes again, smaller */
 	floor = p->remote.family == 6 ? DPSCTP_PMTU_MIN6 : DPSCTP_PMTU_MIN4;
 	if (mtu < floor)
 		mtu = floor;

@@ -537,7 +537,7 @@ size_t dpsctp_endpoint_output(struct dpsctp_endpoint *ep, uint8_t *buf, size_t c
  * Earliest time at which dpsctp_endpoint_expire has work, or DPSCTP_NEVER. It may be at or before
  * the current time (a deadline due now): expire at once.
  */
-uint64_t dpsctp_endpoint_next_deadline(const struct dpsctp_endpoint *ep);
+uint64_t dpsctp_endpoint_next_deadline(struct dpsctp_endpoint *ep);
 
 /** Run every timer whose deadline is <= @p now (and rotate the cookie secret when due). */
 void dpsctp_endpoint_expire(struct dpsctp_endpoint *ep, uint64_t now);

@@ -776,6 +776,7 @@ dpsctp_assoc_set_primary(struct dpsctp_assoc *a, const struct dpsctp_addr *addr,
 	(void)now;
 	if (i < 0)
 		return -ENOENT;
+	dpsctp_assoc_wake(a); /* DATA goes to the new primary */
 	a->primary = (uint8_t)i;
 	paddr_event(a, &a->paths[i], DPSCTP_ADDR_MADE_PRIM, 0);
 	return 0;
@@ -826,6 +827,7 @@ dpsctp_assoc_set_paddr_params(struct dpsctp_assoc *a, const struct dpsctp_addr *
 
 	if (pp == NULL)
 		return -EINVAL;
+	dpsctp_assoc_wake(a); /* a HEARTBEAT on demand, a new path MTU... */
 	if (((pp->flags & DPSCTP_SPP_HB_ENABLE) != 0 && (pp->flags & DPSCTP_SPP_HB_DISABLE) != 0) ||
 		((pp->flags & DPSCTP_SPP_PMTUD_ENABLE) != 0 &&
 			(pp->flags & DPSCTP_SPP_PMTUD_DISABLE) != 0))
@@ -889,6 +891,7 @@ dpsctp_assoc_set_thresholds(struct dpsctp_assoc *a, const struct dpsctp_addr *ad
 	(void)now;
 	if (path_max_retrans == 0)
 		return -EINVAL;
+	dpsctp_assoc_wake(a);
 	if (addr != NULL) {
 		k = dpsctp_paths_find(a, addr);
 		if (k < 0)
