@@ -191,6 +191,8 @@ dpsctpd_stack_build(const struct dpsctpd_config *cfg, const uint16_t *port_ids,
 		dp_route_set_link(&s->routes, (uint16_t)i, true);
 	}
 
+	dp_stack_index_addrs(s); /* addresses are fixed from here on */
+
 	/* the engine sizes packets for the smallest port MTU (per-path PMTU discovery lowers it) */
 	for (i = 0; i < s->nports; i++)
 		if (i == 0 || s->ports[i].mtu < s->proto.pmtu)

@@ -47,9 +47,35 @@ dp_stack_is_loopback(const struct dp_stack *s, const struct dpsctp_addr *a)
 	return false;
 }
 
+void
+dp_stack_index_addrs(struct dp_stack *s)
+{
+	unsigned int i, k;
+
+	s->nlocal4 = 0;
+	for (i = 0; i < s->nports; i++)
+		for (k = 0; k < s->ports[i].naddrs; k++)
+			if (s->ports[i].addrs[k].family == 4)
+				memcpy(&s->local4[s->nlocal4++], s->ports[i].addrs[k].bytes, 4);
+	for (i = 0; i < s->nloopback; i++)
+		if (s->loopback[i].family == 4)
+			memcpy(&s->local4[s->nlocal4++], s->loopback[i].bytes, 4);
+	s->local4_ready = true;
+}
+
 bool
 dp_stack_is_local(const struct dp_stack *s, const struct dpsctp_addr *a)
 {
+	if (a->family == 4 && s->local4_ready) {
+		uint32_t v;
+		unsigned int i;
+
+		memcpy(&v, a->bytes, 4);
+		for (i = 0; i < s->nlocal4; i++)
+			if (s->local4[i] == v)
+				return true;
+		return false;
+	}
 	return dp_stack_is_loopback(s, a) || dp_route_is_local(&s->routes, a);
 }
 

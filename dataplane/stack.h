@@ -146,6 +146,15 @@ struct dp_stack {
 	struct dp_neigh_table *neigh;    /**< ARP / ND cache (neigh.h) */
 	struct dpsctp_addr loopback[DP_MAX_LOOPBACK]; /**< delivered internally, on no port */
 	unsigned int nloopback;
+	/**
+	 * Our IPv4 addresses (every port's and the loopback ones), as they are in a packet: every
+	 * received packet's addresses are checked against them (dp_stack_is_local) without a walk
+	 * of the route table. Built once the addresses are set (dp_stack_index_addrs); a stack
+	 * made by hand without it is checked by the walk.
+	 */
+	uint32_t local4[DP_MAX_PORTS * DP_MAX_PORT_ADDRS + DP_MAX_LOOPBACK];
+	unsigned int nlocal4;
+	bool local4_ready;
 
 	/** slots in use are below this (configured services first; grows, never shrinks) */
 	unsigned int nservices;
@@ -232,6 +241,9 @@ void dp_stack_port_unbind(struct dp_stack *s, unsigned int svc);
 
 /** True when @p a is one of the loopback addresses (delivered internally, on no port). */
 bool dp_stack_is_loopback(const struct dp_stack *s, const struct dpsctp_addr *a);
+
+/** Build the index of our IPv4 addresses (after the ports' and loopback addresses are set). */
+void dp_stack_index_addrs(struct dp_stack *s);
 
 /** True when @p a is one of our addresses (any port, or loopback). */
 bool dp_stack_is_local(const struct dp_stack *s, const struct dpsctp_addr *a);

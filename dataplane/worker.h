@@ -25,6 +25,7 @@
 
 #define DP_HOUSEKEEP_LOOPS 1024
 #define DP_RX_PREFETCH 3   /**< packets of a burst whose data is asked for ahead of parsing */
+#define DP_TX_STASH 32     /**< output buffers taken from the pool at once (headers prefetched) */
 #define DP_REARM_NS 250000 /**< an endpoint's next deadline is recomputed at most this often */
 
 /** Dataplane drop reasons (beyond the L2/L3 ones of inet.h and the engine's own). */
@@ -122,6 +123,8 @@ struct dp_worker {
 	struct dp_twheel wheel;
 	struct dp_txbuf tx[DP_MAX_PORTS];
 	struct rte_mbuf *spare;        /**< a buffer an endpoint had nothing to write into */
+	struct rte_mbuf *stash[DP_TX_STASH]; /**< output buffers taken ahead (tx_mbuf) */
+	unsigned int nstash;
 	struct rte_mbuf *local_q[DP_BURST * 4]; /**< frames for our own addresses, next loop */
 	unsigned int nlocal;
 	/* associations of this worker (for services, snapshots, shutdown) */
