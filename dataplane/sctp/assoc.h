@@ -215,6 +215,19 @@ void dpsctp_assoc_event(struct dpsctp_assoc *a, const struct dpsctp_event *ev);
 void dpsctp_assoc_timer_start(struct dpsctp_assoc *a, enum dpsctp_timer t, uint64_t now);
 void dpsctp_assoc_timer_stop(struct dpsctp_assoc *a, enum dpsctp_timer t);
 uint64_t dpsctp_assoc_next_deadline(const struct dpsctp_assoc *a);
+
+/**
+ * The path (local, remote) of path @p i (all zero when there is none). Inline: a call returned
+ * it through a temporary that the caller copied at once, and the copy's wide loads over the
+ * callee's narrow stores stalled store forwarding on every packet sent.
+ */
+static inline struct dpsctp_path
+dpsctp_paths_get(const struct dpsctp_assoc *a, unsigned int i)
+{
+	if (i >= a->npaths)
+		return (struct dpsctp_path){0};
+	return (struct dpsctp_path){.local = a->paths[i].local, .remote = a->paths[i].remote};
+}
 void dpsctp_assoc_expire(struct dpsctp_assoc *a, uint64_t now);
 size_t dpsctp_assoc_output(struct dpsctp_assoc *a, uint8_t *buf, size_t cap,
 	struct dpsctp_path *path, uint64_t now);

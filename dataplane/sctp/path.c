@@ -202,19 +202,6 @@ dpsctp_paths_update_mtu(struct dpsctp_assoc *a)
 	a->ip_hdr_max = ip;
 }
 
-struct dpsctp_path
-dpsctp_paths_get(const struct dpsctp_assoc *a, unsigned int i)
-{
-	struct dpsctp_path p;
-
-	memset(&p, 0, sizeof(p));
-	if (i < a->npaths) {
-		p.local = a->paths[i].local;
-		p.remote = a->paths[i].remote;
-	}
-	return p;
-}
-
 /* ---- states ---- */
 
 static bool

@@ -125,9 +125,6 @@ unsigned int dpsctp_paths_alternate(struct dpsctp_assoc *a, unsigned int from);
 /** The control path moves to an alternate (T1 / T2 retransmission, 6.4). */
 void dpsctp_paths_ctrl_rotate(struct dpsctp_assoc *a);
 
-/** The path (local, remote) of path @p i. */
-struct dpsctp_path dpsctp_paths_get(const struct dpsctp_assoc *a, unsigned int i);
-
 /** IP header bytes towards path @p i (20 or 40). */
 static inline uint32_t
 dpsctp_path_ip_hdr(const struct dpsctp_tpath *p)
