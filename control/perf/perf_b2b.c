@@ -19,11 +19,12 @@
  * (A on the first, B on the second).
  *
  * peer: one stack from -c FILE (its ports: a NIC, or net_tap toward a namespace), or without it
- * a net_tap port "dpperf0" with address --local. Client: --assocs source services toward
- * --peer / --port; server: a discard (bulk) or echo (rr) on --port.
+ * a net_tap port "dpperf0" with address --local. Client: a source of --assocs associations
+ * toward --peer / --port; server: a discard (bulk) or echo (rr) on --port.
  *
  * What is counted: bulk, the messages the receiving side's services took in whole (B's, or in
- * peer client mode, lacking the peer's counters, those our source handed to the engine); rr,
+ * peer client mode, lacking the peer's counters, those the peer acknowledged whole: the engine's
+ * msgs_acked and bytes_acked, cumulative TSN past a message's last chunk); rr,
  * the echoes our generator received (round trips). Packets are every packet our stacks received
  * (b2b: both directions of the wire) or received and sent (peer). Cycles per message are the
  * TSC cycles of the worker lcores over the run (they spin) divided by the messages.
@@ -92,16 +93,17 @@ read_counts(const struct perf_run *r, struct perf_counts *pc)
 			struct dpsctp_stats e;
 
 			pc->pkts += ld(&st->rx_packets) + (peer ? ld(&st->tx_packets) : 0);
+			memset(&e, 0, sizeof(e));
+			dp_worker_engine_stats(s->workers[w], &e);
+			pc->retrans += e.retrans_t3 + e.retrans_fast;
 			if (measuring && peer && !r->o->rr && !r->o->server) {
-				pc->msgs += ld(&st->svc_msgs_out);
-				pc->bytes += ld(&st->svc_bytes_out);
+				/* bulk to an external peer: what it acknowledged, the most we can know */
+				pc->msgs += e.msgs_acked;
+				pc->bytes += e.bytes_acked;
 			} else if (measuring) {
 				pc->msgs += ld(&st->svc_msgs_in);
 				pc->bytes += ld(&st->svc_bytes_in);
 			}
-			memset(&e, 0, sizeof(e));
-			dp_worker_engine_stats(s->workers[w], &e);
-			pc->retrans += e.retrans_t3 + e.retrans_fast;
 		}
 	}
 }

@@ -397,6 +397,8 @@ struct dpsctp_stats {
 	uint64_t msgs_sent;                   /**< user messages accepted by dpsctp_assoc_send */
 	uint64_t msgs_delivered;              /**< user messages delivered whole (eor) */
 	uint64_t msgs_failed;                 /**< SEND_FAILED events (lifetime, abort) */
+	uint64_t msgs_acked;                  /**< user messages the peer acknowledged whole (cumulative TSN past their last chunk) */
+	uint64_t bytes_acked;                 /**< their payload bytes: what the peer has, as the sender can tell */
 	uint64_t data_out;                    /**< DATA chunks sent the first time */
 	uint64_t data_in;                     /**< new DATA chunks kept */
 	uint64_t data_dup;                    /**< duplicate DATA chunks received */

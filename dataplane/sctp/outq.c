@@ -718,8 +718,11 @@ advance_cum(struct dpsctp_assoc *a, uint32_t cum, struct acks *k, uint64_t now)
 			break;
 		}
 		rtt_acked(a, c, tsn, now);
-		if (--m->chunks == 0)
+		if (--m->chunks == 0) {
+			a->ep->stats.msgs_acked++;
+			a->ep->stats.bytes_acked += m->len;
 			msg_free(a, m);
+		}
 	}
 	q->cum_ack = cum;
 	return acked;

@@ -373,9 +373,12 @@ TEST(cum_ack_only_sack_takes_the_express_path)
 	pi = path_info(g_a);
 	cr_assert_eq(pi.flight, 300);
 	cr_assert_eq(pi.unacked, 3);
+	cr_assert_eq(stats()->msgs_acked, 0);
 	sack(ep_tsn + 2, 65536);
 	cr_assert_eq(stats()->sacks_in, 1);
 	cr_assert_eq(stats()->sacks_express, 1);
+	cr_assert_eq(stats()->msgs_acked, 3);
+	cr_assert_eq(stats()->bytes_acked, 300);
 	pi = path_info(g_a);
 	cr_assert_eq(pi.flight, 0);
 	cr_assert_eq(pi.unacked, 0);
@@ -412,6 +415,8 @@ TEST(gap_ack_blocks_mark_chunks_acknowledged)
 	sack_gaps(ep_tsn - 1, &g, 1);
 	cr_assert_eq(stats()->sacks_in, 1);
 	cr_assert_eq(stats()->sacks_express, 0);
+	/* gap-acked messages are not the peer's for good (it may renege): not counted yet */
+	cr_assert_eq(stats()->msgs_acked, 0);
 	cr_assert_eq(path_info(g_a).flight, 200, "flight %u", path_info(g_a).flight);
 	expect_silence();
 	/* T3-rtx: only what the gap block did not cover goes again */
@@ -422,6 +427,8 @@ TEST(gap_ack_blocks_mark_chunks_acknowledged)
 	expect_silence();
 	cr_assert_eq(stats()->retrans_t3, 2);
 	sack(ep_tsn + 3, 65536);
+	cr_assert_eq(stats()->msgs_acked, 4);
+	cr_assert_eq(stats()->bytes_acked, 400);
 	cr_assert_eq(path_info(g_a).unacked, 0);
 	cr_assert_eq(path_info(g_a).queued, 0);
 }
