@@ -1132,7 +1132,8 @@ service_ports(struct parse *p, struct cfg_map *m, unsigned int si)
 	}
 	if (total > DPSCTPD_MAX_ENDPOINTS)
 		return cfg_fail(&p->doc, m->val[k], cfg_map_field(m, k),
-			"services take %u endpoints in all (a source one per association), at most %u",
+			"services take %u endpoints in all (a source: one per association), "
+			"at most %u",
 			total, DPSCTPD_MAX_ENDPOINTS);
 	return 0;
 }

@@ -21,7 +21,7 @@
 #define DPSCTPD_MAX_WORKERS 16    /**< worker lcores */
 #define DPSCTPD_MAX_SERVICES 16   /**< built-in services */
 #define DPSCTPD_MAX_SOURCE_ASSOCS 1024 /**< associations of one source (one local port each) */
-#define DPSCTPD_MAX_ENDPOINTS 1040 /**< endpoints of all services: a 1,024-association source and 16 more */
+#define DPSCTPD_MAX_ENDPOINTS 1040 /**< endpoints of all services (a source: one per assoc) */
 #define DPSCTPD_MAX_EAL_ARGS 32   /**< extra EAL arguments */
 #define DPSCTPD_MAX_IDS 16        /**< allowed uids / gids of the attach socket */
 #define DPSCTPD_MAX_LOOPBACK 4    /**< loopback addresses (local delivery only) */

@@ -139,7 +139,8 @@ dp_stack_engine_stats_add(struct dpsctp_stats *sum, const struct dpsctp_stats *x
 void
 dp_stack_port_bind(struct dp_stack *s, unsigned int svc)
 {
-	__atomic_store_n(&s->port_slot[s->services[svc].port], (uint16_t)(svc + 1), __ATOMIC_RELEASE);
+	__atomic_store_n(
+		&s->port_slot[s->services[svc].port], (uint16_t)(svc + 1), __ATOMIC_RELEASE);
 }
 
 void

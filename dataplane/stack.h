@@ -26,7 +26,7 @@
 #define DP_MAX_PORT_ADDRS 8
 #define DP_MAX_SESSIONS 32 /**< attached applications */
 #define DP_SESSION_MAX_ENDPOINTS 16 /**< endpoints (bound sockets) one application may hold */
-#define DP_MAX_CONFIG_SLOTS 1040 /**< slots of configured services (a source: one per association) */
+#define DP_MAX_CONFIG_SLOTS 1040 /**< configured services (a source: one per association) */
 /** service slots: configured ones, then room for every endpoint of every application */
 #define DP_MAX_SERVICES (DP_MAX_CONFIG_SLOTS + DP_MAX_SESSIONS * DP_SESSION_MAX_ENDPOINTS)
 #define DP_MAX_LOOPBACK 4

@@ -215,8 +215,9 @@ ep_settle(struct dp_worker *w, struct dp_ep *e)
 	ep_output(w, e);
 	e->dirty = false;
 	/*
-	 * The next deadline costs a walk over the endpoint's associations: under load it is
-	 * recomputed at most every DP_REARM_NS (and at once when the timer fired). A change in
+	 * The next deadline costs re-keying the associations touched since (the engine's deadline
+	 * heap) and moving the wheel entry: under load it is recomputed at most every DP_REARM_NS
+	 * (and at once when the timer fired). A change in
 	 * between is picked up by the timer, brought forward to that time if it was later: when it
 	 * fires the endpoint expires what is due (maybe nothing) and is re-armed. The wheel's slots
 	 * are 1 ms wide, so this costs no timer precision.

@@ -97,7 +97,7 @@ read_counts(const struct perf_run *r, struct perf_counts *pc)
 			dp_worker_engine_stats(s->workers[w], &e);
 			pc->retrans += e.retrans_t3 + e.retrans_fast;
 			if (measuring && peer && !r->o->rr && !r->o->server) {
-				/* bulk to an external peer: what it acknowledged, the most we can know */
+				/* bulk to a peer: what it acknowledged, the most we can know */
 				pc->msgs += e.msgs_acked;
 				pc->bytes += e.bytes_acked;
 			} else if (measuring) {
@@ -129,7 +129,7 @@ print_losses(const struct perf_run *r)
 
 	for (i = 0; i < r->nsides; i++) {
 		const struct dp_stack *s = r->side[i].s;
-		uint64_t drops[DP_DROP_COUNT] = { 0 }, txd = 0;
+		uint64_t drops[DP_DROP_COUNT] = {0}, txd = 0;
 		char line[512];
 		size_t len = 0;
 
@@ -141,12 +141,12 @@ print_losses(const struct perf_run *r)
 				drops[d] += ld(&st->drops[d]);
 		}
 		if (txd != 0)
-			len += (size_t)snprintf(line + len, sizeof(line) - len,
-				" port_refused=%" PRIu64, txd);
+			len += (size_t)snprintf(
+				line + len, sizeof(line) - len, " port_refused=%" PRIu64, txd);
 		for (d = 0; d < DP_DROP_COUNT && len < sizeof(line) - 64; d++)
 			if (drops[d] != 0)
-				len += (size_t)snprintf(line + len, sizeof(line) - len, " %s=%" PRIu64,
-					dp_drop_name((enum dp_drop)d), drops[d]);
+				len += (size_t)snprintf(line + len, sizeof(line) - len,
+					" %s=%" PRIu64, dp_drop_name((enum dp_drop)d), drops[d]);
 		if (len != 0)
 			printf("  losses, stack %c%s\n", 'A' + (int)i, line);
 	}

@@ -41,8 +41,9 @@ add_services(const struct perf_opts *o, struct dpsctpd_config *c, bool client, c
 		(client && (o->assocs > DPSCTPD_MAX_SOURCE_ASSOCS ||
 				   used + o->assocs > DPSCTPD_MAX_ENDPOINTS))) {
 		fprintf(stderr,
-			"dpsctp-perf: at most %u associations here (a source has one local port and "
-			"endpoint per association; %u endpoints in all, %u already configured)\n",
+			"dpsctp-perf: at most %u associations here (a source has a local port "
+			"and an endpoint per association; %u endpoints in all, %u already "
+			"configured)\n",
 			DPSCTPD_MAX_SOURCE_ASSOCS, DPSCTPD_MAX_ENDPOINTS, used);
 		return -1;
 	}

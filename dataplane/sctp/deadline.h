@@ -21,10 +21,10 @@ struct dpsctp_assoc;
 
 /** An association's place in its endpoint's deadlines (inside struct dpsctp_assoc). */
 struct dpsctp_deadline_node {
-	uint64_t key;                       /**< its next deadline when last computed */
-	uint32_t idx;                       /**< its index in the heap; DPSCTP_DL_NONE: not in it */
-	bool touched;                       /**< on the touched list: key to recompute */
-	struct dpsctp_assoc *next, *prev;   /**< touched list links */
+	uint64_t key;                     /**< its next deadline when last computed */
+	uint32_t idx;                     /**< its index in the heap; DPSCTP_DL_NONE: not in it */
+	bool touched;                     /**< on the touched list: key to recompute */
+	struct dpsctp_assoc *next, *prev; /**< touched list links */
 };
 
 #define DPSCTP_DL_NONE UINT32_MAX

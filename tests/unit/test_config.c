@@ -442,7 +442,7 @@ Test(config, source_ports_must_fit_and_not_overlap)
 			  "  - {type: source, port: 3000, peers: [198.18.0.2], peer_port: 9,"
 			  " associations: 41}\n",
 		NAME ":7: services[1].associations: ",
-		"services take 1041 endpoints in all (a source one per association), at most 1040");
+		"services take 1041 endpoints in all (a source: one per association), at most 1040");
 	expect_error(PORT "services:\n  - {type: echo, port: 7, associations: 2}\n",
 		NAME ":6: services[0].associations: ",
 		"only a service of type source has associations");
