@@ -117,6 +117,8 @@ fi
 echo "== dpdk-testpmd: io forwarding, one core, net_null0 <-> net_null1, $frame-byte frames"
 read -r tp_mean tp_median tp_best tp_cpp < <(testpmd_run "")
 read -r tc_mean tc_median tc_best tc_cpp < <(testpmd_run ",copy=1")
+# EAL leaves testpmd's (empty) runtime directory behind, even with --no-shconf
+rmdir "/var/run/dpdk/bench_rx_testpmd" "${XDG_RUNTIME_DIR:-/nonexistent}/dpdk/bench_rx_testpmd" 2>/dev/null
 if [ -z "${tp_mean:-}" ] || [ -z "${tc_mean:-}" ]; then
 	echo "bench-rx: dpdk-testpmd did not run or printed no rates" >&2
 	exit 1
