@@ -14,7 +14,8 @@
 # One line per case (`ok - name` / `not ok - name: why`), then `N passed, M failed`.
 #
 # Three daemons in turn, each with its own EAL file prefix, attach socket, taps and namespace:
-#   A  one tap: ping, dpsctpd's `source` services toward echo_server / tsctp / discard_server,
+#   A  one tap: ping, dpsctpd's `source` services toward echo_server / tsctp / discard_server
+#      (one of them opening 64 associations from a port range),
 #      usrsctp `client` on our echo, tsctp toward our discard (1 B .. 64 KiB), an ABORT from
 #      usrsctp, and SIGTERM with a client connected (graceful SHUTDOWN by us)
 #   B  one tap, shutdown_wait_ms: 0: SIGTERM with a client connected (ABORT by us)
@@ -328,6 +329,7 @@ daemon_start() { # CONFIG PREFIX LOG: start and wait for "ready"; PID in DAEMON_
 }
 
 A_ECHO_SIZE=10240 # the largest message usrsctp's echo_server echoes whole (see below)
+A_MANY=64          # associations of the port-range source (local ports 6000..6063)
 
 ###############################################################################################
 # A: one tap, IPv4 and IPv6
@@ -346,13 +348,15 @@ config_write "$WORK/a.yaml" "$A_PREFIX" "$A_PORTS" "\
   - {type: discard, port: 9}
   - {type: source, port: 5000, peers: [198.18.0.2], peer_port: 7, count: 200, size: $A_ECHO_SIZE, check_echo: true}
   - {type: source, port: 5001, peers: [198.18.0.2], peer_port: 5001, count: 200, size: 65536, check_echo: false}
-  - {type: source, port: 5002, peers: [198.18.0.2], peer_port: 9, count: 500, size: 1000, check_echo: false, shutdown_when_done: true}"
+  - {type: source, port: 5002, peers: [198.18.0.2], peer_port: 9, count: 500, size: 1000, check_echo: false, shutdown_when_done: true}
+  - {type: source, port: 6000, associations: $A_MANY, peers: [198.18.0.2], peer_port: 9, count: 20, size: 200, check_echo: false, shutdown_when_done: true}"
 
 C_PING4="ping 198.18.0.1 from the namespace (ARP, ICMP echo)"
 C_PING6="ping 2001:db8:18::1 from the namespace (ND, ICMPv6 echo)"
 C_SRC_ECHO="source 200 x $A_ECHO_SIZE B to usrsctp echo_server, every echo checked"
 C_SRC_64K="source 200 x 64 KiB to usrsctp tsctp, the peer counts 200 x 65536 B"
 C_SRC_SHUT="source with shutdown_when_done to usrsctp discard_server: 500 messages, SHUTDOWN by dpsctpd"
+C_SRC_MANY="source of $A_MANY associations (local ports 6000..) to usrsctp discard_server: 20 x 200 B each, all whole, all shut down"
 C_CLIENT="usrsctp client on echo: 5 lines echoed, SHUTDOWN by the client"
 C_ABORT_PEER="ABORT by usrsctp (tsctp closes with unread echoes) counted in engine/abort/peer"
 C_SIGTERM="SIGTERM with a usrsctp client connected: SHUTDOWN by dpsctpd, 0 aborted"
@@ -361,7 +365,7 @@ declare -A C_TSCTP=()
 for r in $TSCTP_RUNS; do
 	C_TSCTP[${r%%:*}]="tsctp ${r#*:} x ${r%%:*} B to discard: msgs_in and bytes_in grow by that"
 done
-for c in "$C_PING4" "$C_PING6" "$C_SRC_ECHO" "$C_SRC_64K" "$C_SRC_SHUT" "$C_CLIENT"; do begin "$c"; done
+for c in "$C_PING4" "$C_PING6" "$C_SRC_ECHO" "$C_SRC_64K" "$C_SRC_SHUT" "$C_SRC_MANY" "$C_CLIENT"; do begin "$c"; done
 for r in $TSCTP_RUNS; do begin "${C_TSCTP[${r%%:*}]}"; done
 begin "$C_ABORT_PEER"
 begin "$C_SIGTERM"
@@ -408,9 +412,9 @@ a_run() {
 	ts=$BG_PID
 	bg "$WORK/a.discard_server.log" ip netns exec "$A_NS" "${PRELOAD[@]}" stdbuf -oL "$USRSCTP/discard_server" 0
 	ds=$BG_PID
-	if ! wait_daemon 120 sources_finished "$A_PREFIX" 3; then
-		for c in "$C_SRC_ECHO" "$C_SRC_64K" "$C_SRC_SHUT"; do
-			fail "$c" "the 3 sources did not all finish and close within 120 s ($(st "$A_PREFIX" service/done assocs | sed 's/^/done, assocs: /'))"
+	if ! wait_daemon 120 sources_finished "$A_PREFIX" $((3 + A_MANY)); then
+		for c in "$C_SRC_ECHO" "$C_SRC_64K" "$C_SRC_SHUT" "$C_SRC_MANY"; do
+			fail "$c" "the $((3 + A_MANY)) source associations did not all finish and close within 120 s ($(st "$A_PREFIX" service/done assocs | sed 's/^/done, assocs: /'))"
 		done
 		timeout 20 "$DPSCTPCTL" -p "$A_PREFIX" assocs | sed 's/^/#   /'
 	fi
@@ -425,11 +429,16 @@ a_run() {
 	fi
 	n=$(grep -c 'Msg of length 1000 received .*complete 1' "$WORK/a.discard_server.log")
 	[ "$n" -eq 500 ] || fail "$C_SRC_SHUT" "discard_server saw $n whole messages, not 500"
+	n=$(grep -c 'Msg of length 200 received .*complete 1' "$WORK/a.discard_server.log")
+	[ "$n" -eq $((20 * A_MANY)) ] ||
+		fail "$C_SRC_MANY" "discard_server saw $n whole messages of 200 B, not $((20 * A_MANY))"
+	# (each of the 64 associations counts in service/done once it sent everything and closed:
+	# sources_finished above waited for 3 + 64)
 	stop_pid "$es" 5
 	stop_pid "$ts" 5
 	stop_pid "$ds" 5
 	alive "$C_SRC_ECHO" "$A_LOG" || return 1
-	finish "$C_SRC_ECHO" "$C_SRC_64K" "$C_SRC_SHUT"
+	finish "$C_SRC_ECHO" "$C_SRC_64K" "$C_SRC_SHUT" "$C_SRC_MANY"
 
 	# 3. usrsctp client on our echo: each line comes back, then the client shuts down
 	read -r before_a closed <<<"$(st "$A_PREFIX" aborts engine/assocs_closed)"
