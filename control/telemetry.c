@@ -106,11 +106,7 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	memset(&sum, 0, sizeof(sum));
 	memset(&eng, 0, sizeof(eng));
 	for (w = 0; w < tel.s->nworkers; w++) {
-		const uint64_t *src = (const uint64_t *)&tel.s->workers[w]->st;
-		uint64_t *dst = (uint64_t *)&sum;
-
-		for (k = 0; k < sizeof(sum) / sizeof(uint64_t); k++)
-			dst[k] += __atomic_load_n(&src[k], __ATOMIC_RELAXED);
+		dp_worker_stats_add(&sum, tel.s->workers[w]);
 		dp_worker_engine_stats(tel.s->workers[w], &eng);
 	}
 	/* control's endpoints come and go with applications: its own copy of their counters */

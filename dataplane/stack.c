@@ -60,13 +60,12 @@ dp_stack_index_addrs(struct dp_stack *s)
 	for (i = 0; i < s->nloopback; i++)
 		if (s->loopback[i].family == 4)
 			memcpy(&s->local4[s->nlocal4++], s->loopback[i].bytes, 4);
-	s->local4_ready = true;
 }
 
 bool
 dp_stack_is_local(const struct dp_stack *s, const struct dpsctp_addr *a)
 {
-	if (a->family == 4 && s->local4_ready) {
+	if (a->family == 4) {
 		uint32_t v;
 		unsigned int i;
 

@@ -149,12 +149,10 @@ struct dp_stack {
 	/**
 	 * Our IPv4 addresses (every port's and the loopback ones), as they are in a packet: every
 	 * received packet's addresses are checked against them (dp_stack_is_local) without a walk
-	 * of the route table. Built once the addresses are set (dp_stack_index_addrs); a stack
-	 * made by hand without it is checked by the walk.
+	 * of the route table. Built once the addresses are set (dp_stack_index_addrs).
 	 */
 	uint32_t local4[DP_MAX_PORTS * DP_MAX_PORT_ADDRS + DP_MAX_LOOPBACK];
 	unsigned int nlocal4;
-	bool local4_ready;
 
 	/** slots in use are below this (configured services first; grows, never shrinks) */
 	unsigned int nservices;

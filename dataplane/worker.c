@@ -708,6 +708,17 @@ dp_worker_assoc_count(const struct dp_worker *w)
 }
 
 void
+dp_worker_stats_add(struct dp_worker_stats *sum, const struct dp_worker *w)
+{
+	const uint64_t *src = (const uint64_t *)&w->st;
+	uint64_t *dst = (uint64_t *)sum;
+	size_t k;
+
+	for (k = 0; k < sizeof(*sum) / sizeof(uint64_t); k++)
+		dst[k] += __atomic_load_n(&src[k], __ATOMIC_RELAXED);
+}
+
+void
 dp_worker_engine_stats(const struct dp_worker *w, struct dpsctp_stats *out)
 {
 	unsigned int i;

@@ -180,6 +180,9 @@ int dp_worker_main(void *arg);
 /** Number of associations the worker holds now (any thread may ask). */
 unsigned int dp_worker_assoc_count(const struct dp_worker *w);
 
+/** Add the counters of worker @p w to @p sum (relaxed loads: it may be writing them). */
+void dp_worker_stats_add(struct dp_worker_stats *sum, const struct dp_worker *w);
+
 /** Sum of the engine counters of every endpoint of the worker into @p out (racy reads). */
 void dp_worker_engine_stats(const struct dp_worker *w, struct dpsctp_stats *out);
 

@@ -2,12 +2,16 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Helpers for running dpsctpd on net_tap with the kernel end of each tap in a network namespace,
 # where a peer (usrsctp's example programs, ping) talks to it over a real link. Sourced by
-# tests/interop/test_usrsctp_netns.sh and scripts/run.sh; needs root and iproute2.
+# the namespace tests (tests/interop/*.sh, tests/perf/test_perf_peer.sh) and scripts/run.sh;
+# needs root and iproute2.
 #
 # Every helper returns non-zero on failure instead of exiting, so it suits `set -e` callers and
 # callers that count failures alike. Processes are tracked by PID, never looked up by name.
 #
 #   netns_usable                              root, and `ip netns` works?
+#   netns_test_needs USRSCTP_DIR PROG...      a namespace test's requirements: root, `ip netns`,
+#                                             usrsctp's example programs PROG in USRSCTP_DIR;
+#                                             prints what is missing and fails
 #   netns_create NS                           a fresh namespace with lo up
 #   netns_take_iface NS IFACE MAC ADDR/LEN... move IFACE into NS, give the kernel end its own
 #                                             MAC (the tap PMD gave it ours), add the addresses
@@ -35,6 +39,25 @@ netns_usable() {
 	[ "$(id -u)" -eq 0 ] || return 1
 	command -v ip >/dev/null 2>&1 || return 1
 	ip netns list >/dev/null 2>&1
+}
+
+netns_test_needs() {
+	local dir=$1 p
+	shift
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "not root (net_tap and network namespaces need it)"
+		return 1
+	fi
+	if ! netns_usable; then
+		echo "no usable 'ip netns' (iproute2)"
+		return 1
+	fi
+	for p in "$@"; do
+		if [ ! -x "$dir/$p" ]; then
+			echo "no $dir/$p (apt-get install libusrsctp-examples)"
+			return 1
+		fi
+	done
 }
 
 netns_create() {

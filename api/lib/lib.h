@@ -9,6 +9,7 @@
 #ifndef DPSCTP_LIB_H
 #define DPSCTP_LIB_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -74,6 +75,20 @@ int dpsctp_lsock_assoc_get_context(struct dpsctp_lsock *s, uint32_t id, uint32_t
  */
 int dpsctp_lsock_request(struct dpsctp_lsock *s, uint32_t assoc_id, uint16_t op,
 	const void *req, size_t req_len, void *rep, size_t rep_cap, size_t *rep_len);
+
+/**
+ * dpsctp_lsock_request whose REPLY must fill @p rep (@p rep_len bytes) whole: -EPROTO when the
+ * daemon sent less.
+ */
+static inline int
+dpsctp_lsock_query(struct dpsctp_lsock *s, uint32_t assoc_id, uint16_t op, const void *req,
+	size_t req_len, void *rep, size_t rep_len)
+{
+	size_t n = 0;
+	int rc = dpsctp_lsock_request(s, assoc_id, op, req, req_len, rep, rep_len, &n);
+
+	return rc == 0 && n < rep_len ? -EPROTO : rc;
+}
 
 /**
  * EP_UPDATE of the socket's endpoint (socket locked by the caller): @p flags DPSCTP_RPC_SET_*

@@ -288,14 +288,8 @@ assoc_set_cfg(struct dpsctp_lsock *s, uint32_t id, const struct dpsctp_abi_cfg *
 int
 dpsctp_optcfg_assoc_get(struct dpsctp_lsock *s, uint32_t id, struct dpsctp_abi_cfg *c)
 {
-	size_t n = 0;
-	int rc;
-
 	memset(c, 0, sizeof(*c));
-	rc = dpsctp_lsock_request(s, id, DPSCTP_OP_GET_CFG, NULL, 0, c, sizeof(*c), &n);
-	if (rc == 0 && n < sizeof(*c))
-		return -EPROTO;
-	return rc;
+	return dpsctp_lsock_query(s, id, DPSCTP_OP_GET_CFG, NULL, 0, c, sizeof(*c));
 }
 
 /*

@@ -199,14 +199,8 @@ not_peer_addr(int rc, int err)
 int
 dpsctp_optpath_assoc_status(struct dpsctp_lsock *s, uint32_t id, struct dpsctp_abi_status *st)
 {
-	size_t n = 0;
-	int rc;
-
 	memset(st, 0, sizeof(*st));
-	rc = dpsctp_lsock_request(s, id, DPSCTP_OP_GET_STATUS, NULL, 0, st, sizeof(*st), &n);
-	if (rc == 0 && n < sizeof(*st))
-		return -EPROTO;
-	return rc;
+	return dpsctp_lsock_query(s, id, DPSCTP_OP_GET_STATUS, NULL, 0, st, sizeof(*st));
 }
 
 /* GET_PADDR of @p p->addr; an address that is not the peer's is EINVAL (Linux, FreeBSD). */
@@ -214,14 +208,9 @@ static int
 assoc_get_paddr(struct dpsctp_lsock *s, uint32_t id, struct dpsctp_abi_paddr *p)
 {
 	struct dpsctp_abi_paddr q = *p;
-	size_t n = 0;
-	int rc;
+	int rc = dpsctp_lsock_query(s, id, DPSCTP_OP_GET_PADDR, &q, sizeof(q), p, sizeof(*p));
 
-	rc = dpsctp_lsock_request(s, id, DPSCTP_OP_GET_PADDR, &q, sizeof(q), p, sizeof(*p), &n);
-	rc = not_peer_addr(rc, -EINVAL);
-	if (rc == 0 && n < sizeof(*p))
-		return -EPROTO;
-	return rc;
+	return not_peer_addr(rc, -EINVAL);
 }
 
 static int

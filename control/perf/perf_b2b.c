@@ -129,24 +129,21 @@ print_losses(const struct perf_run *r)
 
 	for (i = 0; i < r->nsides; i++) {
 		const struct dp_stack *s = r->side[i].s;
-		uint64_t drops[DP_DROP_COUNT] = {0}, txd = 0;
+		struct dp_worker_stats sum;
 		char line[512];
 		size_t len = 0;
 
-		for (w = 0; w < s->nworkers; w++) {
-			const struct dp_worker_stats *st = &s->workers[w]->st;
-
-			txd += ld(&st->tx_dropped);
-			for (d = 0; d < DP_DROP_COUNT; d++)
-				drops[d] += ld(&st->drops[d]);
-		}
-		if (txd != 0)
-			len += (size_t)snprintf(
-				line + len, sizeof(line) - len, " port_refused=%" PRIu64, txd);
+		memset(&sum, 0, sizeof(sum));
+		for (w = 0; w < s->nworkers; w++)
+			dp_worker_stats_add(&sum, s->workers[w]);
+		if (sum.tx_dropped != 0)
+			len += (size_t)snprintf(line + len, sizeof(line) - len,
+				" port_refused=%" PRIu64, sum.tx_dropped);
 		for (d = 0; d < DP_DROP_COUNT && len < sizeof(line) - 64; d++)
-			if (drops[d] != 0)
+			if (sum.drops[d] != 0)
 				len += (size_t)snprintf(line + len, sizeof(line) - len,
-					" %s=%" PRIu64, dp_drop_name((enum dp_drop)d), drops[d]);
+					" %s=%" PRIu64, dp_drop_name((enum dp_drop)d),
+					sum.drops[d]);
 		if (len != 0)
 			printf("  losses, stack %c%s\n", 'A' + (int)i, line);
 	}

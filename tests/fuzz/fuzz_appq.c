@@ -134,6 +134,7 @@ h_init(struct harness *h)
 	h->s->nworkers = 1;
 	h->s->loopback[0] = lo4;
 	h->s->nloopback = 1;
+	dp_stack_index_addrs(h->s); /* as stack set-up does once the addresses are known */
 	h->s->to_ctrl_msg[0] = h->ctrl_ring;
 	dpsctp_proto_config_default(&h->s->proto);
 	slot_fill(&h->s->services[0], 1000, false, 0);

@@ -29,13 +29,9 @@ skip() {
 	echo "skip: $*"
 	exit 77
 }
-[ "$(id -u)" -eq 0 ] || skip "not root (net_tap and network namespaces need it)"
 # shellcheck source=../../scripts/netns.sh
 . "$SRC/scripts/netns.sh"
-netns_usable || skip "no usable 'ip netns' (iproute2)"
-for p in client echo_server; do
-	[ -x "$USRSCTP/$p" ] || skip "no $USRSCTP/$p (apt-get install libusrsctp-examples)"
-done
+why=$(netns_test_needs "$USRSCTP" client echo_server) || skip "$why"
 for p in echo_client echo_server; do
 	[ -x "$EX/$p" ] || skip "no $EX/$p (the examples are not built)"
 done

@@ -38,13 +38,9 @@ skip() {
 	echo "skip: $*"
 	exit 77
 }
-[ "$(id -u)" -eq 0 ] || skip "not root (net_tap and network namespaces need it)"
 # shellcheck source=../../scripts/netns.sh
 . "$SRC/scripts/netns.sh"
-netns_usable || skip "no usable 'ip netns' (iproute2)"
-for p in client tsctp echo_server discard_server; do
-	[ -x "$USRSCTP/$p" ] || skip "no $USRSCTP/$p (apt-get install libusrsctp-examples)"
-done
+why=$(netns_test_needs "$USRSCTP" client tsctp echo_server discard_server) || skip "$why"
 command -v stdbuf >/dev/null || skip "no stdbuf (coreutils)"
 
 T0=$SECONDS

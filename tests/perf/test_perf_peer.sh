@@ -20,13 +20,9 @@ skip() {
 	echo "skip: $*"
 	exit 77
 }
-[ "$(id -u)" -eq 0 ] || skip "not root (net_tap and network namespaces need it)"
 # shellcheck source=../../scripts/netns.sh
 . "$SRC/scripts/netns.sh"
-netns_usable || skip "no usable 'ip netns' (iproute2)"
-for p in tsctp echo_server discard_server; do
-	[ -x "$USRSCTP/$p" ] || skip "no $USRSCTP/$p (apt-get install libusrsctp-examples)"
-done
+why=$(netns_test_needs "$USRSCTP" tsctp echo_server discard_server) || skip "$why"
 PRELOAD=(env)
 [ -n "$QUIET" ] && [ -f "$QUIET" ] && PRELOAD=(env "LD_PRELOAD=$QUIET")
 WORK=$(mktemp -d /tmp/dpsctp-perf-peer.XXXXXX)
